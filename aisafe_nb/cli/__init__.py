@@ -1,0 +1,62 @@
+"""The ``aisafe-nb`` command: one module per subcommand, loaded only when it is used.
+
+Each subcommand module defines ``register(subparsers)`` (adds its parser and sets
+``func`` to its runner) and a ``run(args) -> int``. The library never prints or exits;
+these modules turn its results and exceptions into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+#: subcommand -> module; imported lazily so `aisafe-nb filter` (the git filter) stays fast.
+SUBCOMMANDS: dict[str, str] = {
+    "scan": "aisafe_nb.cli.scan",
+    "clean": "aisafe_nb.cli.clean",
+    "filter": "aisafe_nb.cli.git_filter",
+    "install": "aisafe_nb.cli.install",
+    "fix-keys": "aisafe_nb.cli.fix_keys",
+}
+
+#: Exit codes shared by every subcommand.
+EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with `only`, just that subcommand's module is imported."""
+    from aisafe_nb import _version_string
+
+    parser = argparse.ArgumentParser(
+        prog="aisafe-nb",
+        description="Find and remove API keys and personal data in notebooks.",
+    )
+    parser.add_argument("--version", action="version", version=f"aisafe-nb {_version_string()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, module in SUBCOMMANDS.items():
+        if only is not None and name != only:
+            sub.add_parser(name, add_help=False)
+            continue
+        importlib.import_module(module).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in args_list if not a.startswith("-")), None)
+    parser = build_parser(only=first if first in SUBCOMMANDS else None)
+    args = parser.parse_args(args_list)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("aisafe-nb: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
