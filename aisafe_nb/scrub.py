@@ -61,9 +61,10 @@ class Scrubber:
         operators: Mapping[str, Operator] | None = None,
         default_operator: Operator = "placeholder",
     ) -> None:
-        self._detector = detector or default_detector(tuple(sorted(set(kinds))))  # type: ignore[arg-type]
+        wanted = set(kinds)
+        self._detector = detector or default_detector(tuple(k for k in ALL_KINDS if k in wanted))
         self._operators = dict(operators or {})
-        for op in self._operators.values():
+        for op in (*self._operators.values(), default_operator):
             if op not in OPERATORS:
                 raise ValueError(f"unknown scrub operator {op!r}; expected one of {OPERATORS}")
         self._default = default_operator
@@ -78,7 +79,8 @@ class Scrubber:
 
     def operator_for(self, finding: Finding) -> Operator:
         """The operator that applies to `finding` (by type, then kind, then default)."""
-        return self._operators.get(finding.type) or self._operators.get(finding.kind) or self._default
+        ops = self._operators
+        return ops.get(finding.type) or ops.get(finding.kind) or self._default
 
     def scrub(self, text: str) -> Scrubbed:
         """Replace every finding in `text` according to its operator."""
@@ -126,4 +128,5 @@ class Scrubber:
         """Put the original values back for every placeholder this scrubber issued."""
         if not self._vault or "<" not in text:
             return text
-        return _PLACEHOLDER.sub(lambda m: self._vault.get(m.group(0), m.group(0)), text)
+        vault = self._vault
+        return str(_PLACEHOLDER.sub(lambda m: vault.get(m.group(0), m.group(0)), text))

@@ -5,13 +5,14 @@ Rules are data so that adding a provider is a table entry and a test, not code.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import regex
+import tomllib
 
 from aisafe_nb.detect.finding import Kind
 
@@ -22,6 +23,42 @@ class RuleError(ValueError):
     """A rule file is malformed: unknown key, bad pattern, missing field."""
 
 
+class LazyPattern:
+    """A pattern compiled on first use.
+
+    Compiling the ~70 built-in patterns with `regex` costs about 100 ms, more than a whole
+    one-notebook scan may take; most rules never pass their keyword gate on a given text,
+    so each is compiled only when first needed. User rule files are compiled eagerly
+    (`validate`) so a bad pattern is reported at load time, naming the rule.
+    """
+
+    __slots__ = ("_compiled", "flags", "rule_id", "source")
+
+    def __init__(self, rule_id: str, source: str, flags: int = 0) -> None:
+        self.rule_id = rule_id
+        self.source = source
+        self.flags = flags
+        self._compiled: regex.Pattern[str] | None = None
+
+    def get(self) -> regex.Pattern[str]:
+        """The compiled pattern (compiled now if needed)."""
+        if self._compiled is None:
+            try:
+                self._compiled = regex.compile(self.source, self.flags)
+            except regex.error as exc:
+                raise RuleError(f"rule {self.rule_id}: bad pattern: {exc}") from exc
+        return self._compiled
+
+    @property
+    def pattern(self) -> str:
+        """The pattern source."""
+        return self.source
+
+    def __getattr__(self, name: str) -> Any:
+        # finditer / match / search / groups / groupindex of the compiled pattern
+        return getattr(self.get(), name)
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One detection rule: a pattern plus the checks that keep it precise.
@@ -29,12 +66,15 @@ class Rule:
     `group` names the capture group holding the value (0 = the whole match), so a rule
     can require context such as ``aws_secret_access_key =`` without reporting it.
     `keywords` are lower-case literals; a rule runs only on text containing one of them.
+    `precheck` is a shared cheap pattern (e.g. "five digits close together"): the engine
+    evaluates each distinct precheck at most once per text, so a whole group of keyword-less
+    rules (phones, cards, names) costs one search on text that cannot contain them.
     """
 
     id: str
     type: str
     kind: Kind
-    pattern: regex.Pattern[str]
+    pattern: LazyPattern
     keywords: tuple[str, ...] = ()
     validator: str | None = None
     min_entropy: float = 0.0
@@ -44,31 +84,70 @@ class Rule:
     confidence: float = 0.9
     group: int | str = 0
     keep_prefix: int = 0
+    precheck: LazyPattern | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def anchored(self) -> bool:
+        """The pattern starts at one of the keywords (the engine tries it only there)."""
+        return bool(self.extra.get("anchored"))
+
+    @property
+    def windowed(self) -> bool:
+        """Matches lie inside the precheck's hits (the engine searches only around them)."""
+        return bool(self.extra.get("windowed"))
 
 
 _KNOWN_KEYS = {
-    "id", "type", "kind", "pattern", "keywords", "validator", "min_entropy", "context",
-    "context_window", "context_required", "confidence", "group", "keep_prefix",
-    "description", "flags", "extra",
+    "id",
+    "type",
+    "kind",
+    "pattern",
+    "keywords",
+    "validator",
+    "min_entropy",
+    "context",
+    "context_window",
+    "context_required",
+    "confidence",
+    "group",
+    "keep_prefix",
+    "description",
+    "flags",
+    "extra",
+    "precheck",
 }
 
 
-def _compile(rule_id: str, pattern: str, flags: Iterable[str]) -> regex.Pattern[str]:
-    value = regex.V0
+def _flags(rule_id: str, flags: Iterable[str]) -> int:
+    value = int(regex.V0)
     for name in flags:
         try:
-            value |= getattr(regex, name.upper())
+            value |= int(getattr(regex, name.upper()))
         except AttributeError as exc:
             raise RuleError(f"rule {rule_id}: unknown regex flag {name!r}") from exc
-    try:
-        return regex.compile(pattern, value)
-    except regex.error as exc:
-        raise RuleError(f"rule {rule_id}: bad pattern: {exc}") from exc
+    return value
 
 
-def parse_rule(raw: dict[str, object]) -> Rule:
-    """Build a `Rule` from one `[[rule]]` table, rejecting unknown keys."""
+def validate_rule(rule: Rule) -> None:
+    """Compile the rule's patterns and check its capture group (raises `RuleError`)."""
+    pattern = rule.pattern.get()
+    if rule.precheck is not None:
+        rule.precheck.get()
+    group = rule.group
+    if isinstance(group, str) and group not in pattern.groupindex:
+        raise RuleError(f"rule {rule.id}: pattern has no group {group!r}")
+    if isinstance(group, int) and group > pattern.groups:
+        raise RuleError(f"rule {rule.id}: pattern has no group {group}")
+
+
+def parse_rule(
+    raw: dict[str, object],
+    prechecks: dict[str, LazyPattern] | None = None,
+    *,
+    validate: bool = True,
+) -> Rule:
+    """Build a `Rule` from one `[[rule]]` table, rejecting unknown keys and names."""
     unknown = set(raw) - _KNOWN_KEYS
     rule_id = str(raw.get("id", "?"))
     if unknown:
@@ -80,18 +159,40 @@ def parse_rule(raw: dict[str, object]) -> Rule:
     if kind not in ("secret", "pii"):
         raise RuleError(f"rule {rule_id}: kind must be 'secret' or 'pii', not {kind!r}")
     flags = raw.get("flags", [])
-    assert isinstance(flags, list)
     keywords = raw.get("keywords", [])
     context = raw.get("context", [])
     extra = raw.get("extra", {})
-    assert isinstance(keywords, list) and isinstance(context, list) and isinstance(extra, dict)
+    for key, value, typ in (
+        ("flags", flags, list),
+        ("keywords", keywords, list),
+        ("context", context, list),
+        ("extra", extra, dict),
+    ):
+        if not isinstance(value, typ):
+            raise RuleError(f"rule {rule_id}: {key!r} must be a {typ.__name__}")
+    # narrowed for mypy (checked above)
+    assert isinstance(flags, list)
+    assert isinstance(keywords, list)
+    assert isinstance(context, list)
+    assert isinstance(extra, dict)
     group = raw.get("group", 0)
     validator = raw.get("validator")
-    return Rule(
+    if validator is not None:
+        from aisafe_nb.detect.validators import VALIDATORS
+
+        if str(validator) not in VALIDATORS:
+            raise RuleError(f"rule {rule_id}: unknown validator {validator!r}")
+    precheck = None
+    if "precheck" in raw:
+        precheck = (prechecks or {}).get(str(raw["precheck"]))
+        if precheck is None:
+            raise RuleError(f"rule {rule_id}: unknown precheck {raw['precheck']!r}")
+    pattern = LazyPattern(rule_id, str(raw["pattern"]), _flags(rule_id, (str(f) for f in flags)))
+    rule = Rule(
         id=rule_id,
         type=str(raw["type"]),
         kind=kind,
-        pattern=_compile(rule_id, str(raw["pattern"]), (str(f) for f in flags)),
+        pattern=pattern,
         keywords=tuple(str(k).lower() for k in keywords),
         validator=str(validator) if validator is not None else None,
         min_entropy=float(raw.get("min_entropy", 0.0)),  # type: ignore[arg-type]
@@ -101,24 +202,86 @@ def parse_rule(raw: dict[str, object]) -> Rule:
         confidence=float(raw.get("confidence", 0.9)),  # type: ignore[arg-type]
         group=group if isinstance(group, (int, str)) else 0,
         keep_prefix=int(raw.get("keep_prefix", 0)),  # type: ignore[call-overload]
+        precheck=precheck,
         extra=dict(extra),
     )
+    if validate:
+        validate_rule(rule)
+    return rule
+
+
+def parse_prechecks(data: dict[str, object], source: str) -> dict[str, LazyPattern]:
+    """The `[prechecks]` table of one rule file (name -> pattern, compiled on first use)."""
+    table = data.get("prechecks", {})
+    if not isinstance(table, dict):
+        raise RuleError(f"{source}: [prechecks] must be a table")
+    return {str(k): LazyPattern(f"precheck {k}", str(v)) for k, v in table.items()}
+
+
+def _parse_file(
+    data: dict[str, object],
+    source: str,
+    prechecks: dict[str, LazyPattern],
+    *,
+    validate: bool = True,
+) -> list[Rule]:
+    unknown = set(data) - {"rule", "prechecks"}
+    if unknown:
+        raise RuleError(f"{source}: unknown top-level keys {sorted(unknown)}")
+    raw_rules = data.get("rule", [])
+    if not isinstance(raw_rules, list):
+        raise RuleError(f"{source}: `rule` must be an array of tables ([[rule]])")
+    return [parse_rule(raw, prechecks, validate=validate) for raw in raw_rules]
+
+
+def _read_toml(text: str, source: str) -> dict[str, object]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{source}: {exc}") from exc
+
+
+def _builtin_data() -> list[tuple[str, dict[str, object]]]:
+    data_dir = resources.files("aisafe_nb.detect") / "data"
+    return [
+        (name, _read_toml((data_dir / name).read_text(encoding="utf-8"), name))
+        for name in RULE_FILES
+    ]
+
+
+def builtin_prechecks() -> dict[str, LazyPattern]:
+    """The shared prechecks declared by the built-in rule files."""
+    out: dict[str, LazyPattern] = {}
+    for name, data in _builtin_data():
+        out.update(parse_prechecks(data, name))
+    return out
 
 
 def load_rules_file(path: Path) -> list[Rule]:
-    """Load every `[[rule]]` of one TOML file (used for user-supplied rule files too)."""
+    """Load every `[[rule]]` of one TOML file (used for user-supplied rule files too).
+
+    A user file may use the built-in prechecks and declare its own `[prechecks]`.
+    """
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{path}: {exc}") from exc
-    return [parse_rule(raw) for raw in data.get("rule", [])]
+    data = _read_toml(text, str(path))
+    prechecks = builtin_prechecks() | parse_prechecks(data, str(path))
+    return _parse_file(data, str(path), prechecks)
 
 
-def load_builtin_rules() -> list[Rule]:
-    """Load the rules shipped with the package."""
+def load_builtin_rules(*, validate: bool = False) -> list[Rule]:
+    """Load the rules shipped with the package (patterns compile on first use).
+
+    The test suite loads them with ``validate=True`` so a broken built-in pattern fails
+    there rather than at a user's first matching text.
+    """
+    files = _builtin_data()
+    prechecks: dict[str, LazyPattern] = {}
+    for name, data in files:
+        prechecks.update(parse_prechecks(data, name))
     rules: list[Rule] = []
-    data_dir = resources.files("aisafe_nb.detect") / "data"
-    for name in RULE_FILES:
-        text = (data_dir / name).read_text(encoding="utf-8")
-        rules.extend(parse_rule(raw) for raw in tomllib.loads(text).get("rule", []))
+    for name, data in files:
+        rules.extend(_parse_file(data, name, prechecks, validate=validate))
     return rules

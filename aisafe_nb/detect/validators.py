@@ -6,9 +6,13 @@ They are plain functions registered by name so rule files can refer to them.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from collections import Counter
 from collections.abc import Callable
+from functools import cache
+
+import regex
 
 Validator = Callable[[str], bool]
 
@@ -48,3 +52,507 @@ def luhn(value: str) -> bool:
                 d -= 9
         total += d
     return total % 10 == 0
+
+
+# ---------------------------------------------------------------- placeholders
+
+#: Substrings that mark a value as a placeholder, a mask or our own redaction marker.
+_PLACEHOLDER_MARKERS = (
+    "xxxx",
+    "your",
+    "example",
+    "placeholder",
+    "replace",
+    "changeme",
+    "change_me",
+    "dummy",
+    "sample",
+    "insert",
+    "redacted",
+    "...",
+    "…",
+    "****",
+    "<",
+    ">",
+    "${",
+    "{{",
+    "%(",
+    "$(",
+    "fake",
+    "secret_here",
+    "key_here",
+    "token_here",
+    "_here",
+    "todo",
+    "notreal",
+    "not_real",
+    "not-real",
+    "my_key",
+    "my-key",
+    "mykey",
+    "api_key",
+    "apikey",
+    "0123456789",
+    "123456789",
+    "abcdefgh",
+    "qwerty",
+)
+
+
+_LONG_MARKERS = ("xxxxxxxx", "<", ">", "${", "{{", "...", "…", "****", "redacted", "example")
+
+
+def is_placeholder(value: str) -> bool:
+    """True for values that stand in for a secret: ``sk-...``, ``YOUR_API_KEY``, masks."""
+    lowered = value.lower()
+    if len(value) > 100:
+        # Long blobs (PEM bodies, session tokens) legitimately contain runs like "AAAAAA" and,
+        # by chance, short words; only unmistakable markers count there.
+        return any(m in lowered for m in _LONG_MARKERS)
+    if any(m in lowered for m in _PLACEHOLDER_MARKERS):
+        return True
+    if lowered in ("empty", "none", "null", "dummy", "test", "secret", "password", "token", "nil"):
+        return True
+    return _longest_run(value) >= 6
+
+
+def _longest_run(value: str) -> int:
+    best = run = 0
+    prev = ""
+    for ch in value:
+        run = run + 1 if ch == prev else 1
+        prev = ch
+        best = max(best, run)
+    return best
+
+
+# ---------------------------------------------------------------- character classes
+
+
+@register("mixed_alnum")
+def mixed_alnum(value: str) -> bool:
+    """Random keys mix letters and digits; words and numbers alone are not keys."""
+    return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+
+
+@register("mixed_case")
+def mixed_case(value: str) -> bool:
+    """Random keys mix upper- and lower-case letters."""
+    return any(c.isupper() for c in value) and any(c.islower() for c in value)
+
+
+_UUID = regex.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+_WORDISH = regex.compile(r"[a-z][a-z0-9]*(?:[-_.:/][a-z0-9]+)*")
+_VERSIONISH = regex.compile(r"v?\d+(?:[._-]\d+)+[a-z0-9.-]*")
+_ENV_NAME = regex.compile(r"[A-Z][A-Z0-9_]+")
+
+
+_ID_SEPARATORS = regex.compile(r"[-_/.:@]")
+
+
+def _looks_like_identifier(value: str) -> bool:
+    """Model ids, paths and slugs (``meta-llama/Llama-3-8B``): many short, plain parts.
+
+    Random keys split on these separators give few, long, mixed-character parts.
+    """
+    parts = [p for p in _ID_SEPARATORS.split(value) if p]
+    if len(parts) < 3 or any(len(p) > 12 for p in parts):
+        return False
+    plain = sum(1 for p in parts if p.isalpha() or p.isdigit() or (p.islower() and len(p) <= 4))
+    return plain * 2 >= len(parts)
+
+
+@register("generic_secret")
+def generic_secret(value: str) -> bool:
+    """A literal assigned to a key/token/secret name that looks random, not like a name.
+
+    Rejects UUIDs (request ids), model names and other kebab/snake words, versions, URLs,
+    paths, environment variable names and anything with template syntax.
+    """
+    if is_placeholder(value) or not mixed_alnum(value):
+        return False
+    if "://" in value or value.startswith(("/", "./", "~", "http")) or "\\" in value:
+        return False
+    if _UUID.fullmatch(value) or _WORDISH.fullmatch(value) or _VERSIONISH.fullmatch(value):
+        return False
+    if _ENV_NAME.fullmatch(value) or _looks_like_identifier(value):
+        return False
+    return not any(c in value for c in "{}$[] ") and "%(" not in value
+
+
+_WEAK_PASSWORDS = frozenset(
+    (
+        "password",
+        "passwd",
+        "changeme",
+        "secret",
+        "admin",
+        "root",
+        "pass",
+        "test",
+        "guest",
+        "postgres",
+        "mysql",
+        "user",
+        "default",
+        "letmein",
+        "qwerty",
+    )
+)
+
+
+@register("password")
+def password(value: str) -> bool:
+    """A literal password: anything but a placeholder, template or dictionary default."""
+    if is_placeholder(value) or value.lower() in _WEAK_PASSWORDS:
+        return False
+    if value[:1] in "${*" or "{" in value or "%(" in value or "%s" in value:
+        return False
+    return not (value.isalpha() and value.islower())
+
+
+@register("jwt")
+def jwt(value: str) -> bool:
+    """The header segment decodes to JSON with an ``alg`` (rules out look-alike strings)."""
+    import base64
+    import json
+
+    head = value.split(".", 1)[0]
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(decoded, dict) and "alg" in decoded
+
+
+# ---------------------------------------------------------------- structured personal data
+
+_DOC_EMAIL_DOMAINS = frozenset(
+    (
+        "example.com",
+        "example.org",
+        "example.net",
+        "test.com",
+        "domain.com",
+        "email.com",
+        "company.com",
+        "yourcompany.com",
+        "yourdomain.com",
+        "mail.com",
+        "foo.com",
+        "bar.com",
+        "acme.com",
+        "users.noreply.github.com",
+        "noreply.github.com",
+        "localhost.localdomain",
+        "gserviceaccount.com",
+        "developer.gserviceaccount.com",
+    )
+)
+_DOC_EMAIL_TLDS = frozenset(
+    (
+        "example",
+        "test",
+        "invalid",
+        "localhost",
+        "local",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "webp",
+        "js",
+        "css",
+        "py",
+        "ipynb",
+        "md",
+        "txt",
+        "json",
+        "lock",
+        "whl",
+        "tar",
+        "gz",
+    )
+)
+_DOC_EMAIL_LOCALS = frozenset(
+    (
+        "git",
+        "noreply",
+        "no-reply",
+        "user",
+        "username",
+        "name",
+        "you",
+        "your.name",
+        "yourname",
+        "someone",
+        "somebody",
+        "email",
+        "me",
+        "first.last",
+        "firstname.lastname",
+        "john.doe",
+        "jane.doe",
+        "test",
+        "foo",
+        "info",
+        "admin",
+        "example",
+    )
+)
+
+
+@register("email")
+def email(value: str) -> bool:
+    """A personal email: not a documentation domain, an image asset (``logo@2x.png``) or git."""
+    local, _, domain = value.lower().rpartition("@")
+    if domain in _DOC_EMAIL_DOMAINS or local in _DOC_EMAIL_LOCALS:
+        return False
+    if any(domain.endswith("." + d) for d in _DOC_EMAIL_DOMAINS):
+        return False
+    return domain.rsplit(".", 1)[-1] not in _DOC_EMAIL_TLDS
+
+
+_FICTIONAL_PHONE = regex.compile(r"555[ .-]?01\d\d$")
+
+
+@register("phone")
+def phone(value: str) -> bool:
+    """A number `phonenumbers` calls valid (US when no ``+`` country code is given)."""
+    digits = "".join(c for c in value if c.isdigit())
+    if not 7 <= len(digits) <= 15 or _longest_run(digits) >= 5:
+        return False
+    if _FICTIONAL_PHONE.search(digits):
+        return False
+    stripped = value.strip()
+    if not stripped.startswith("+") and not (10 <= len(digits) <= 11):
+        return False  # national numbers without a country code: only US-length ones
+    import phonenumbers  # lazy: its metadata is only loaded when a candidate appears
+
+    try:
+        parsed = phonenumbers.parse(stripped, None if stripped.startswith("+") else "US")
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.is_valid_number(parsed))
+
+
+def _card_brand_ok(d: str) -> bool:
+    n = len(d)
+    two, three, four, six = int(d[:2]), int(d[:3]), int(d[:4]), int(d[:6])
+    if d[0] == "4":
+        return n in (13, 16, 19)  # Visa
+    if 51 <= two <= 55 or 2221 <= four <= 2720:
+        return n == 16  # Mastercard
+    if two in (34, 37):
+        return n == 15  # American Express
+    if four == 6011 or two == 65 or 644 <= three <= 649 or 622126 <= six <= 622925:
+        return 16 <= n <= 19  # Discover
+    if 300 <= three <= 305 or two in (36, 38, 39):
+        return 14 <= n <= 19  # Diners Club
+    if 3528 <= four <= 3589:
+        return 16 <= n <= 19  # JCB
+    if two == 62:
+        return 16 <= n <= 19  # UnionPay
+    if two in (50, 56, 57, 58) or d[:2] in ("63", "67"):
+        return 12 <= n <= 19  # Maestro
+    return False
+
+
+@register("credit_card")
+def credit_card(value: str) -> bool:
+    """Luhn checksum plus a real brand prefix and length; all-same digits rejected."""
+    d = "".join(c for c in value if c.isdigit())
+    if not 12 <= len(d) <= 19 or len(set(d)) < 4:
+        return False
+    return _card_brand_ok(d) and luhn(d)
+
+
+#: SSNs published as examples or used as placeholders.
+_PLACEHOLDER_SSNS = frozenset(("123456789", "078051120", "219099999", "987654320", "012345678"))
+
+
+@register("ssn")
+def ssn(value: str) -> bool:
+    """US SSN rules: area 001-899 except 666, group 01-99, serial 0001-9999; no placeholders."""
+    d = "".join(c for c in value if c.isdigit())
+    if len(d) != 9 or d in _PLACEHOLDER_SSNS or len(set(d)) == 1:
+        return False
+    area, group, serial = int(d[:3]), int(d[3:5]), int(d[5:])
+    return 0 < area < 900 and area != 666 and group > 0 and serial > 0
+
+
+_IBAN_LENGTHS = {
+    "AD": 24,
+    "AE": 23,
+    "AT": 20,
+    "BE": 16,
+    "BG": 22,
+    "BH": 22,
+    "BR": 29,
+    "CH": 21,
+    "CY": 28,
+    "CZ": 24,
+    "DE": 22,
+    "DK": 18,
+    "EE": 20,
+    "ES": 24,
+    "FI": 18,
+    "FO": 18,
+    "FR": 27,
+    "GB": 22,
+    "GI": 23,
+    "GL": 18,
+    "GR": 27,
+    "HR": 21,
+    "HU": 28,
+    "IE": 22,
+    "IL": 23,
+    "IS": 26,
+    "IT": 27,
+    "JO": 30,
+    "KW": 30,
+    "KZ": 20,
+    "LB": 28,
+    "LI": 21,
+    "LT": 20,
+    "LU": 20,
+    "LV": 21,
+    "MC": 27,
+    "MT": 31,
+    "MU": 30,
+    "NL": 18,
+    "NO": 15,
+    "PK": 24,
+    "PL": 28,
+    "PT": 25,
+    "QA": 29,
+    "RO": 24,
+    "RS": 22,
+    "SA": 24,
+    "SE": 24,
+    "SI": 19,
+    "SK": 24,
+    "SM": 27,
+    "TN": 24,
+    "TR": 26,
+    "UA": 29,
+}
+
+
+@register("iban")
+def iban(value: str) -> bool:
+    """IBAN: known country, that country's length, and the ISO 13616 mod-97 check."""
+    compact = value.replace(" ", "").upper()
+    if _IBAN_LENGTHS.get(compact[:2]) != len(compact):
+        return False
+    rearranged = compact[4:] + compact[:4]
+    try:
+        return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
+    except ValueError:
+        return False
+
+
+_WELL_KNOWN_RESOLVERS = frozenset(
+    (
+        "8.8.8.8",
+        "8.8.4.4",
+        "1.1.1.1",
+        "1.0.0.1",
+        "9.9.9.9",
+        "149.112.112.112",
+        "208.67.222.222",
+        "208.67.220.220",
+        "2001:4860:4860::8888",
+        "2001:4860:4860::8844",
+        "2606:4700:4700::1111",
+    )
+)
+
+
+@register("public_ip")
+def public_ip(value: str) -> bool:
+    """A globally routable address: not private, loopback, RFC 5737/3849 documentation, a
+    public DNS resolver everybody quotes, or a version string like ``1.2.3.4``."""
+    try:
+        ip = ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    if value in _WELL_KNOWN_RESOLVERS or not ip.is_global or ip.is_multicast:
+        return False
+    if ip.version == 4:
+        octets = [int(p) for p in value.split(".")]
+        if all(o < 10 for o in octets) or octets[-1] == 0:
+            return False
+        return not any(ip in net for net in _doc_v4())
+    return ip not in ipaddress.ip_network("2001:db8::/32") and value.count(":") >= 3
+
+
+@cache
+def _doc_v4() -> tuple[ipaddress.IPv4Network, ...]:
+    return tuple(
+        ipaddress.IPv4Network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")
+    )
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+@register("birth_date")
+def birth_date(value: str) -> bool:
+    """A plausible calendar date with a year between 1900 and 2030 (or two digits)."""
+    nums = [int(n) for n in regex.findall(r"\d+", value)]
+    lowered = value.lower()
+    month_word = next((i + 1 for i, m in enumerate(_MONTHS) if m in lowered), None)
+    if month_word is not None:
+        if len(nums) != 2:
+            return False
+        day, year = nums
+        return 1 <= day <= 31 and 1900 <= year <= 2030
+    if len(nums) != 3:
+        return False
+    if nums[0] > 31:  # ISO: year-month-day
+        year, month, day = nums
+    else:
+        a, b, year = nums
+        month, day = (a, b) if a <= 12 else (b, a)
+    if year < 100:
+        year += 1900
+    return 1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2030
+
+
+# ---------------------------------------------------------------- person names
+
+
+@register("name_context")
+def name_context(value: str) -> bool:
+    """After a salutation, honorific or signature."""
+    from aisafe_nb.detect.names import is_name_after_strong_context
+
+    return is_name_after_strong_context(value)
+
+
+@register("name_field")
+def name_field(value: str) -> bool:
+    """In a ``name:`` / ``"author":`` field."""
+    from aisafe_nb.detect.names import is_name_in_field
+
+    return is_name_in_field(value)
+
+
+@register("name_introduced")
+def name_introduced(value: str) -> bool:
+    """After a weak context word ("from", "by", "my name is")."""
+    from aisafe_nb.detect.names import is_name_after_weak_context
+
+    return is_name_after_weak_context(value)
+
+
+@register("name_pair")
+def name_pair(value: str) -> bool:
+    """A bare "First Last" with both parts in the census lists."""
+    from aisafe_nb.detect.names import is_full_name
+
+    return is_full_name(value)

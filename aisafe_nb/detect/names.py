@@ -1,0 +1,108 @@
+"""Person-name checks over the bundled census lists (data/names.txt, data/names_stop.txt).
+
+No network model is available at run time, so names are recognised by context (the rule
+patterns in pii.toml) plus public-domain first-name and surname lists. The lists load on
+first use only: text without a capitalised word pair never pays for them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import NamedTuple
+
+
+class NameLists(NamedTuple):
+    """The loaded lists, all lower-case."""
+
+    first: frozenset[str]
+    last: frozenset[str]
+    ambiguous: frozenset[str]
+    never: frozenset[str]
+
+
+def _sections(text: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    current: set[str] | None = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = out.setdefault(line[1:-1], set())
+        elif current is not None:
+            current.update(line.split())
+    return out
+
+
+@cache
+def lists() -> NameLists:
+    """Load the name lists once per process."""
+    data = resources.files("aisafe_nb.detect") / "data"
+    names = _sections((data / "names.txt").read_text(encoding="utf-8"))
+    stop = _sections((data / "names_stop.txt").read_text(encoding="utf-8"))
+    return NameLists(
+        first=frozenset(names["first"]),
+        last=frozenset(names["last"]),
+        ambiguous=frozenset(stop["ambiguous"]),
+        never=frozenset(stop["never"]),
+    )
+
+
+def _tokens(value: str) -> list[str]:
+    """Lower-case name tokens of `value`, without initials ("A.") and apostrophes."""
+    out = []
+    for raw in value.replace("’", "'").split():
+        tok = raw.strip(".,'").lower()
+        if len(tok) > 1:
+            out.append(tok)
+    return out
+
+
+def _known(tok: str, nl: NameLists) -> bool:
+    parts = tok.split("-")
+    return all(p in nl.first or p in nl.last for p in parts)
+
+
+def is_name_after_strong_context(value: str) -> bool:
+    """After a salutation, honorific or signature: anything but a non-name word is a name."""
+    nl = lists()
+    toks = _tokens(value)
+    return bool(toks) and not any(t in nl.never for t in toks)
+
+
+def is_name_in_field(value: str) -> bool:
+    """In a ``name:`` field: one token must be a known first name or surname."""
+    nl = lists()
+    toks = _tokens(value)
+    if not toks or any(t in nl.never for t in toks):
+        return False
+    return any(_known(t, nl) and t not in nl.ambiguous for t in toks) or (
+        len(toks) >= 2 and toks[0] in nl.first and toks[-1] in nl.last
+    )
+
+
+def is_name_after_weak_context(value: str) -> bool:
+    """After "from", "by", "with", "I am"...: the first token must be a clear first name."""
+    nl = lists()
+    toks = _tokens(value)
+    if not toks or any(t in nl.never for t in toks):
+        return False
+    head = toks[0]
+    if head in nl.first and head not in nl.ambiguous:
+        return True
+    return (
+        len(toks) >= 2 and head in nl.first and toks[-1] in nl.last and toks[-1] not in nl.ambiguous
+    )
+
+
+def is_full_name(value: str) -> bool:
+    """A bare "First Last" pair: a clear first name followed by a listed surname."""
+    nl = lists()
+    toks = _tokens(value)
+    if len(toks) < 2 or any(t in nl.never for t in toks):
+        return False
+    head, tail = toks[0], toks[-1]
+    if head not in nl.first or head in nl.ambiguous:
+        return False
+    return all(p in nl.last for p in tail.split("-")) and tail not in nl.ambiguous

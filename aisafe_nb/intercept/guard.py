@@ -1,0 +1,394 @@
+"""The guard: the decisions taken for every request the adapters intercept.
+
+The HTTP adapters (`install`) know how to take a request apart and put an answer back
+together for httpx2, httpx and requests; this module decides what happens in between:
+is the request for an AI API, what must be scrubbed, may it be sent (budget, loop
+guard), and how is the answer accounted and restored. It imports no HTTP library.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import tomllib
+
+from aisafe_nb.intercept.audit import AuditEntry, AuditLog
+from aisafe_nb.intercept.body import scrub_body
+from aisafe_nb.intercept.booking import Booker
+from aisafe_nb.intercept.errors import AisafeError, ResponseError, ScrubError, for_sdk
+from aisafe_nb.intercept.ledger import Ledger, Totals
+from aisafe_nb.intercept.limits import LoopGuard, check_budget, requested_output_tokens
+from aisafe_nb.intercept.memo import MemoScrubber
+from aisafe_nb.intercept.prices import PriceTable, Usage
+from aisafe_nb.intercept.restore import StreamRestorer, restore_json
+from aisafe_nb.intercept.state import resolve_state_dir
+from aisafe_nb.intercept.taps import JSONTap, SSETap, Tap
+from aisafe_nb.intercept.usage import estimate_tokens, model_from_payload, usage_from_payload
+from aisafe_nb.policy import Policy
+from aisafe_nb.scrub import Operator, Scrubber
+
+#: Policy operators the Scrubber applies itself; ``block`` is enforced here.
+_SCRUBBER_OPERATORS = ("placeholder", "redact", "mask", "hash", "allow")
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def _default_hosts() -> tuple[str, ...]:
+    text = resources.files("aisafe_nb.intercept").joinpath("data/hosts.toml").read_text()
+    return tuple(str(h).lower() for h in tomllib.loads(text).get("hosts", []))
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A request after the guard: the body to send (None = unchanged) and its `Call`."""
+
+    content: bytes | None
+    call: Call
+
+
+class Call:
+    """One request in flight: collects usage from the answer, then books and logs it once."""
+
+    def __init__(
+        self, guard: Guard, entry: AuditEntry, input_estimate: int, reserved: float = 0.0
+    ) -> None:
+        self._guard = guard
+        self._reserved = reserved
+        self.entry = entry
+        self._input_estimate = input_estimate
+        self._usage: Usage | None = None
+        self._output_chars = 0
+        self._done = False
+
+    def on_payload(self, payload: Any) -> None:
+        """Read usage and model from an answer body or one stream event."""
+        usage = usage_from_payload(payload)
+        if usage is not None:
+            self._usage = usage
+        model = model_from_payload(payload)
+        if model and not self.entry.model:
+            self.entry.model = model
+        self._output_chars += _delta_chars(payload)
+
+    def finish(self, *, status: int | None = None, reason: str | None = None) -> None:
+        """Book the cost in the ledger and write the audit line (only the first time)."""
+        if self._done:
+            return
+        self._done = True
+        self.entry.status = status if status is not None else self.entry.status
+        if reason:
+            self.entry.reason = reason
+        failed = self.entry.status is not None and self.entry.status >= 400
+        usage = self._usage
+        if usage is None and not failed and reason != "connection failed":
+            # no usage reported (stream without include_usage, truncated answer): estimate
+            usage = Usage(self._input_estimate, 0, estimate_tokens(self._output_chars), True)
+        self._guard._book(self.entry, usage, self._reserved)
+
+
+def _delta_chars(payload: Any) -> int:
+    if not isinstance(payload, dict):
+        return 0
+    delta = payload.get("delta")
+    if isinstance(delta, str):
+        return len(delta)
+    total = 0
+    for choice in payload.get("choices") or ():
+        if isinstance(choice, dict):
+            inner = choice.get("delta")
+            if isinstance(inner, dict) and isinstance(inner.get("content"), str):
+                total += len(inner["content"])
+            elif isinstance(choice.get("text"), str):
+                total += len(choice["text"])
+    return total
+
+
+class Guard:
+    """The API guard of one session: scrubber, prices, ledger, audit log and loop guard.
+
+    One instance per process (see `install.guard`), so placeholders are stable across all
+    calls of a session and the vault can restore every answer.
+    """
+
+    def __init__(self, policy: Policy | None = None) -> None:
+        self.session_id = uuid.uuid4().hex
+        self._lock = threading.Lock()
+        self.loop = LoopGuard()
+        self._reserved = 0.0  # USD reserved by calls in flight or not yet booked
+        self._booker = Booker()
+        self._operators: dict[str, Operator] = {}
+        self.base_policy = policy or Policy()
+        #: settings changed by magics (``%aisafe budget``): they win over later policies
+        self.overrides: dict[str, Any] = {}
+        self.policy = self.base_policy
+        self._configure(self.base_policy, first=True)
+
+    # --- configuration ---
+
+    def update(self, policy: Policy) -> None:
+        """Apply a new policy; the scrubber (and its placeholders) stays unless operators change.
+
+        Settings set with `override` (the magics) are applied on top, so a kernel that
+        re-sends its policy after ``%aisafe mode strict`` does not undo ``%aisafe budget 5``.
+        """
+        self.base_policy = policy
+        self._configure(policy.replace(**self.overrides), first=False)
+
+    def override(self, **changes: Any) -> None:
+        """Change settings for the rest of the session (used by the magics)."""
+        self.overrides.update(changes)
+        self.update(self.base_policy)
+
+    def _configure(self, policy: Policy, *, first: bool) -> None:
+        operators: dict[str, Operator] = {}
+        blocked: dict[str, bool] = {}
+        for name, op in policy.operators.items():
+            if op == "block":
+                blocked[name] = True
+                operators[name] = "redact"
+            elif op in _SCRUBBER_OPERATORS:
+                operators[name] = op  # type: ignore[assignment]
+            else:
+                raise AisafeError(
+                    f"aisafe-nb: unknown operator {op!r} for {name!r}; "
+                    "use placeholder, redact, allow or block"
+                )
+        if first or operators != self._operators:
+            self.scrubber = MemoScrubber(Scrubber(operators=operators))
+        self._operators = operators
+        self._blocked = blocked
+        self.policy = policy
+        self.state_dir: Path = resolve_state_dir(policy.state_dir)
+        self.prices = PriceTable.load(
+            default=policy.default_price, override=self.state_dir / "prices.toml"
+        )
+        self.ledger = Ledger(self.state_dir, self.session_id)
+        self.audit = AuditLog(self.state_dir)
+        hosts = set(_default_hosts()) | {h.lower() for h in policy.ai_hosts}
+        for var in ("OPENAI_BASE_URL", "AZURE_OPENAI_ENDPOINT"):
+            host = urlsplit(os.environ.get(var, "")).hostname
+            if host:
+                hosts.add(host.lower())
+        self._hosts = frozenset(hosts)
+
+    def begin_cell(self) -> None:
+        """A new cell started (the kernel calls this from ``pre_run_cell``)."""
+        with self._lock:
+            self.loop.begin_cell()
+
+    def totals(self) -> Totals:
+        """Spending so far: this session, today, this month (after pending bookings)."""
+        self.flush()
+        return self.ledger.totals()
+
+    # --- selection ---
+
+    def selects(self, host: str, headers: Mapping[str, str]) -> bool:
+        """True for requests of the OpenAI SDK (any host) and for configured AI hosts."""
+        agent = headers.get("user-agent", "")
+        if agent.startswith("OpenAI/") or any(
+            k.lower().startswith("x-stainless-") for k in headers
+        ):
+            return True
+        host = host.lower()
+        return host in self._hosts or any(
+            h.startswith(".") and host.endswith(h) for h in self._hosts
+        )
+
+    # --- before sending ---
+
+    def prepare(
+        self, *, method: str, url: str, headers: Mapping[str, str], content: bytes | None
+    ) -> Prepared | None:
+        """Scrub and admit one selected request; None when it is passed through untouched.
+
+        Raises `ScrubError` (scrubbing failed), `BlockedContent`, `BudgetExceeded` or
+        `LoopGuardTripped`; in every case nothing has been sent.
+        """
+        try:
+            return self._prepare(method, url, headers, content)
+        except AisafeError as exc:
+            raise for_sdk(exc) from None
+
+    def _prepare(
+        self, method: str, url: str, headers: Mapping[str, str], content: bytes | None
+    ) -> Prepared | None:
+        if method.upper() not in _BODY_METHODS:
+            return None
+        parts = urlsplit(url)
+        entry = AuditEntry(
+            time=time.time(), host=parts.hostname or "", endpoint=_endpoint(parts.path)
+        )
+        ctype = headers.get("content-type", "").lower()
+        if content is None:  # a streamed upload (files, audio): never JSON
+            entry.reason = f"not scrubbed: streamed {ctype.split(';')[0] or 'unknown'} body"
+            return Prepared(None, Call(self, entry, 0))
+        if "json" not in ctype and not content.lstrip().startswith((b"{", b"[")):
+            entry.reason = f"not scrubbed: {ctype.split(';')[0] or 'unknown'} body"
+            return Prepared(None, Call(self, entry, estimate_tokens(len(content))))
+        with self._lock:
+            body, new_content = self._scrub(content, entry)
+            if isinstance(body, dict):
+                entry.model = body.get("model") if isinstance(body.get("model"), str) else None
+                entry.stream = body.get("stream") is True
+            reserved = self._admit(body, new_content or content, entry, retry=_is_retry(headers))
+        call = Call(self, entry, estimate_tokens(len(new_content or content)), reserved)
+        return Prepared(new_content, call)
+
+    def _scrub(self, content: bytes, entry: AuditEntry) -> tuple[Any, bytes | None]:
+        try:
+            body = json.loads(content)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ScrubError(
+                f"aisafe-nb: request to {entry.host}{entry.endpoint} not sent: its JSON body "
+                f"could not be read ({type(exc).__name__})"
+            ) from None
+        if not self.policy.scrub_prompts:
+            return body, None
+        try:
+            result = scrub_body(body, self.scrubber, self._blocked)
+        except AisafeError as exc:
+            self._log_refusal(entry, str(exc))
+            raise
+        except Exception as exc:
+            reason = f"scrubbing failed ({type(exc).__name__})"
+            self._log_refusal(entry, reason)
+            raise ScrubError(
+                f"aisafe-nb: request to {entry.host}{entry.endpoint} not sent: {reason}"
+            ) from None
+        entry.scrubbed = dict(result.counts)
+        if not result.changed:
+            return body, None
+        return result.body, json.dumps(result.body, ensure_ascii=False).encode()
+
+    def _admit(self, body: Any, content: bytes, entry: AuditEntry, *, retry: bool) -> float:
+        """Pass the loop guard and the budget check; return the USD reserved for the call."""
+        try:
+            if not retry:  # an SDK retry is the same call, not a loop
+                self.loop.admit(self.policy, hashlib.sha256(content).hexdigest())
+            if self.policy.budget_session or self.policy.budget_daily or self.policy.budget_monthly:
+                worst = self.prices.cost(
+                    entry.model,
+                    Usage(
+                        estimate_tokens(len(content)),
+                        0,
+                        requested_output_tokens(body, entry.endpoint),
+                    ),
+                )
+                # calls still in flight (threads, asyncio.gather) count at their worst case
+                spent = self.ledger.totals()
+                pending = self._reserved
+                check_budget(
+                    self.policy,
+                    Totals(spent.session + pending, spent.daily + pending, spent.monthly + pending),
+                    worst,
+                )
+                self._reserved += worst
+                return worst
+        except AisafeError as exc:
+            self._log_refusal(entry, str(exc))
+            raise
+        return 0.0
+
+    def _log_refusal(self, entry: AuditEntry, reason: str) -> None:
+        entry.blocked = True
+        entry.reason = reason.removeprefix("aisafe-nb: ")
+        with contextlib.suppress(OSError):
+            self.audit.append(entry)
+
+    # --- after sending ---
+
+    def restore_body(
+        self, call: Call, status: int, content: bytes, content_type: str = ""
+    ) -> bytes | None:
+        """Account a complete answer; the restored body, or None when unchanged.
+
+        Raises `ResponseError` for a successful answer that claims JSON but is not valid
+        JSON (the call is booked at an estimate first, so the ledger stays consistent).
+        """
+        call.entry.status = status
+        try:
+            payload = json.loads(content)
+        except (ValueError, UnicodeDecodeError):
+            broken = status < 400 and "json" in content_type.lower()
+            call.finish(status=status, reason="answer was not valid JSON" if broken else None)
+            if broken:
+                raise for_sdk(
+                    ResponseError(
+                        f"aisafe-nb: {call.entry.host} answered {call.entry.endpoint} with invalid "
+                        f"JSON ({len(content)} bytes, HTTP {status}); no result. The call was "
+                        f"booked at an estimated {call.entry.cost_usd:.6f} USD"
+                    )
+                ) from None
+            return None
+        call.on_payload(payload)
+        call.finish(status=status)
+        vault = self.scrubber.vault
+        if not vault or status >= 400:
+            return None
+        restored = restore_json(payload, vault)
+        if restored == payload:
+            return None
+        return json.dumps(restored, ensure_ascii=False).encode()
+
+    def tap(self, call: Call, status: int, content_type: str) -> Tap:
+        """A processor for a streamed answer (SSE events or a JSON body read in chunks)."""
+        call.entry.status = status
+        vault = self.scrubber.vault
+        if "event-stream" in content_type.lower():
+            return SSETap(call.on_payload, StreamRestorer(vault) if vault else None)
+        return JSONTap(call.on_payload, vault if status < 400 else {})
+
+    def _book(self, entry: AuditEntry, usage: Usage | None, reserved: float) -> None:
+        if usage is not None:
+            entry.input_tokens = usage.input_tokens
+            entry.output_tokens = usage.output_tokens
+            entry.cached_tokens = usage.cached_tokens
+            entry.usage_estimated = usage.estimated
+            entry.cost_usd = round(self.prices.cost(entry.model, usage), 8)
+        try:
+            self.audit.append(entry)
+        finally:
+            if entry.cost_usd > 0:
+                ledger, cost = self.ledger, entry.cost_usd
+                self._booker.submit(lambda: self._add_to_ledger(ledger, cost, reserved))
+            else:
+                self._release(reserved)
+
+    def _add_to_ledger(self, ledger: Ledger, cost: float, reserved: float) -> None:
+        try:
+            ledger.add(cost)
+        finally:
+            self._release(reserved)
+
+    def _release(self, reserved: float) -> None:
+        with self._lock:
+            self._reserved = max(0.0, self._reserved - reserved)
+
+    def flush(self, timeout: float | None = 10.0) -> bool:
+        """Wait for pending ledger bookings (see `booking`); False on timeout."""
+        return self._booker.flush(timeout)
+
+
+def _endpoint(path: str) -> str:
+    """``/v1/chat/completions`` -> ``/chat/completions`` (also for Azure deployment paths)."""
+    for marker in ("/v1/", "/openai/"):
+        if marker in path:
+            return "/" + path.split(marker, 1)[1]
+    return path or "/"
+
+
+def _is_retry(headers: Mapping[str, str]) -> bool:
+    count = headers.get("x-stainless-retry-count", "0")
+    return count.isdigit() and int(count) > 0

@@ -1,0 +1,218 @@
+"""Put personal data back into what the user receives: JSON answers and SSE streams.
+
+The model only ever saw placeholders such as ``<EMAIL_1>``; the user should see their own
+data. Whole answers are restored string by string after parsing, so the JSON stays valid
+whatever the value contains. Streams are restored event by event; a placeholder split
+across two events (``<EMA`` + ``IL_1>``) is held back until it is complete, and held text
+is sent as an extra event of the same shape, so the SDK still parses a valid stream.
+Tool-call ``arguments`` are JSON inside a string, so values restored there are escaped.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import regex
+
+PLACEHOLDER = regex.compile(r"<[A-Z][A-Z0-9_]*_\d+>")
+#: A possible start of a placeholder at the end of a text (held back in streams).
+_PARTIAL_TAIL = regex.compile(r"<(?:[A-Z][A-Z0-9_]*)?$")
+#: Longest text held back: a placeholder is never longer than this.
+MAX_HOLD = 64
+#: Keys whose string values are JSON documents (restored values must be JSON-escaped).
+JSON_STRING_KEYS = frozenset({"arguments"})
+
+
+def restore_text(text: str, vault: Mapping[str, str], *, escape: bool = False) -> str:
+    """Replace every placeholder of `vault` in `text`; `escape` for text that is JSON."""
+    if not vault or "<" not in text:
+        return text
+    if escape:
+        return str(PLACEHOLDER.sub(lambda m: _escaped(vault.get(m.group(0)), m.group(0)), text))
+    return str(PLACEHOLDER.sub(lambda m: vault.get(m.group(0), m.group(0)), text))
+
+
+def _escaped(value: str | None, default: str) -> str:
+    return default if value is None else json.dumps(value)[1:-1]
+
+
+def restore_json(value: Any, vault: Mapping[str, str], key: str | None = None) -> Any:
+    """A copy of the JSON value `value` with placeholders restored in every string."""
+    if isinstance(value, str):
+        return restore_text(value, vault, escape=key in JSON_STRING_KEYS)
+    if isinstance(value, dict):
+        return {k: restore_json(v, vault, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [restore_json(v, vault, key) for v in value]
+    return value
+
+
+Event = tuple[list[bytes], Any]  # (non-data lines such as b"event: x", JSON payload)
+Builder = Callable[[str], Any]  # held text -> a JSON event carrying it
+
+
+class StreamRestorer:
+    """Restores placeholders in parsed SSE events, holding split placeholders back.
+
+    `process(payload)` returns the events to emit in place of one incoming event (held
+    text of finished channels comes as extra events); `finish()` returns the rest.
+    """
+
+    def __init__(self, vault: Mapping[str, str]) -> None:
+        self.vault = vault
+        self._held: dict[tuple[Any, ...], tuple[str, Builder, list[bytes], bool]] = {}
+
+    def process(self, other_lines: list[bytes], payload: Any) -> list[Event]:
+        """Events to emit for one incoming JSON event (or the ``[DONE]`` marker)."""
+        if not isinstance(payload, dict):  # [DONE] and anything unknown
+            return [*self._flush(None), (other_lines, payload)]
+        choices = payload.get("choices")
+        if isinstance(choices, list):
+            return self._chat(other_lines, payload, choices)
+        kind = payload.get("type")
+        if (
+            isinstance(kind, str)
+            and kind.endswith(".delta")
+            and isinstance(payload.get("delta"), str)
+        ):
+            key = (
+                kind,
+                payload.get("item_id"),
+                payload.get("output_index"),
+                payload.get("content_index"),
+            )
+            escape = "arguments" in kind
+
+            def build(held: str, template: dict[str, Any] = payload) -> Any:
+                return {**template, "delta": held}
+
+            payload = {
+                **payload,
+                "delta": self._push(key, payload["delta"], build, other_lines, escape),
+            }
+            return [(other_lines, payload)]
+        return [*self._flush(None), (other_lines, restore_json(payload, self.vault))]
+
+    @property
+    def holding(self) -> bool:
+        """True while part of a possible placeholder is held back."""
+        return bool(self._held)
+
+    def finish(self) -> list[Event]:
+        """Held text of every channel, as final events."""
+        return self._flush(None)
+
+    # --- chat and legacy completions ---
+
+    def _chat(self, lines: list[bytes], payload: dict[str, Any], choices: list[Any]) -> list[Event]:
+        before = self._flush(None) if not choices else []
+        after: list[Event] = []
+        out_choices = []
+        for choice in choices:
+            if not isinstance(choice, dict):
+                out_choices.append(choice)
+                continue
+            choice = restore_json(
+                {k: v for k, v in choice.items() if k not in ("delta", "text")}, self.vault
+            ) | {k: choice[k] for k in ("delta", "text") if k in choice}
+            index = choice.get("index", 0)
+            delta = choice.get("delta")
+            if isinstance(delta, dict):
+                choice["delta"] = self._chat_delta(lines, payload, index, delta)
+            elif isinstance(choice.get("text"), str):
+                choice["text"] = self._push(
+                    ("text", index), choice["text"], _chat_builder(payload, index, "text"), lines
+                )
+            if choice.get("finish_reason"):
+                after.extend(self._flush(("chat", index)))
+                after.extend(self._flush(("text", index)))
+            out_choices.append(choice)
+        return [*before, (lines, {**payload, "choices": out_choices}), *after]
+
+    def _chat_delta(
+        self, lines: list[bytes], payload: dict[str, Any], index: int, delta: dict[str, Any]
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in delta.items():
+            if key == "content" and isinstance(value, str):
+                out[key] = self._push(
+                    ("chat", index, "content"),
+                    value,
+                    _chat_builder(payload, index, "content"),
+                    lines,
+                )
+            elif key == "tool_calls" and isinstance(value, list):
+                out[key] = [self._tool_call(lines, payload, index, call) for call in value]
+            else:
+                out[key] = restore_json(value, self.vault, key)
+        return out
+
+    def _tool_call(self, lines: list[bytes], payload: dict[str, Any], index: int, call: Any) -> Any:
+        if not isinstance(call, dict) or not isinstance(call.get("function"), dict):
+            return restore_json(call, self.vault)
+        function = dict(call["function"])
+        if isinstance(function.get("arguments"), str):
+            call_index = call.get("index", 0)
+            function["arguments"] = self._push(
+                ("chat", index, "tool", call_index),
+                function["arguments"],
+                _tool_builder(payload, index, call_index),
+                lines,
+                escape=True,
+            )
+        return {**call, "function": function}
+
+    # --- holding and flushing ---
+
+    def _push(
+        self,
+        key: tuple[Any, ...],
+        text: str,
+        build: Builder,
+        lines: list[bytes],
+        escape: bool = False,
+    ) -> str:
+        held = self._held.pop(key, None)
+        if held is not None:
+            text = held[0] + text
+        match = _PARTIAL_TAIL.search(text, pos=max(0, len(text) - MAX_HOLD))
+        if match is not None and self.vault:
+            self._held[key] = (text[match.start() :], build, lines, escape)
+            text = text[: match.start()]
+        return restore_text(text, self.vault, escape=escape)
+
+    def _flush(self, prefix: tuple[Any, ...] | None) -> list[Event]:
+        out: list[Event] = []
+        for key in list(self._held):
+            if prefix is None or key[: len(prefix)] == prefix:
+                text, build, lines, escape = self._held.pop(key)
+                out.append((lines, build(restore_text(text, self.vault, escape=escape))))
+        return out
+
+
+def _chat_builder(payload: dict[str, Any], index: int, field: str) -> Builder:
+    base = {k: v for k, v in payload.items() if k not in ("choices", "usage")}
+
+    def build(held: str) -> Any:
+        choice: dict[str, Any] = {"index": index, "finish_reason": None}
+        if field == "text":
+            choice["text"] = held
+        else:
+            choice["delta"] = {field: held}
+        return {**copy.deepcopy(base), "choices": [choice]}
+
+    return build
+
+
+def _tool_builder(payload: dict[str, Any], index: int, call_index: int) -> Builder:
+    base = {k: v for k, v in payload.items() if k not in ("choices", "usage")}
+
+    def build(held: str) -> Any:
+        call = {"index": call_index, "function": {"arguments": held}}
+        choice = {"index": index, "delta": {"tool_calls": [call]}, "finish_reason": None}
+        return {**copy.deepcopy(base), "choices": [choice]}
+
+    return build

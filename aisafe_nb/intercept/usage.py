@@ -1,0 +1,62 @@
+"""Read token usage from API answers: whole JSON bodies and single stream events.
+
+Chat, legacy completions and embeddings report ``prompt_tokens``/``completion_tokens``;
+the Responses API reports ``input_tokens``/``output_tokens`` (in streams, inside the
+``response.completed`` event). Chat streams without ``stream_options.include_usage``
+report nothing; the guard then estimates (see `estimate_tokens`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aisafe_nb.intercept.prices import Usage
+
+#: Characters per token used for every estimate (the usual rule of thumb for English).
+CHARS_PER_TOKEN = 4
+_FINAL_RESPONSE_EVENTS = ("response.completed", "response.incomplete", "response.failed")
+
+
+def estimate_tokens(chars: int) -> int:
+    """A rough token count for `chars` characters of text or JSON."""
+    return (chars + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN
+
+
+def usage_from_payload(payload: Any) -> Usage | None:
+    """Usage in a JSON answer or one stream event, or None when it carries none."""
+    if not isinstance(payload, dict):
+        return None
+    usage = payload.get("usage")
+    if not isinstance(usage, dict) and payload.get("type") in _FINAL_RESPONSE_EVENTS:
+        response = payload.get("response")
+        usage = response.get("usage") if isinstance(response, dict) else None
+    if not isinstance(usage, dict):
+        return None
+    if "input_tokens" in usage:
+        details = usage.get("input_tokens_details") or {}
+        return Usage(
+            input_tokens=_int(usage.get("input_tokens")),
+            cached_tokens=_int(details.get("cached_tokens") if isinstance(details, dict) else 0),
+            output_tokens=_int(usage.get("output_tokens")),
+        )
+    details = usage.get("prompt_tokens_details") or {}
+    return Usage(
+        input_tokens=_int(usage.get("prompt_tokens")),
+        cached_tokens=_int(details.get("cached_tokens") if isinstance(details, dict) else 0),
+        output_tokens=_int(usage.get("completion_tokens")),
+    )
+
+
+def model_from_payload(payload: Any) -> str | None:
+    """The model an answer or stream event names, if any."""
+    if not isinstance(payload, dict):
+        return None
+    model = payload.get("model")
+    if not isinstance(model, str):
+        response = payload.get("response")
+        model = response.get("model") if isinstance(response, dict) else None
+    return model if isinstance(model, str) else None
+
+
+def _int(value: Any) -> int:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0

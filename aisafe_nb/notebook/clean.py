@@ -1,0 +1,356 @@
+"""Clean many notebooks: sanitize each file in place (atomically) or into another folder.
+
+The hot loop is ``json.loads`` -> dict-level `sanitize_in_place` -> Jupyter-format
+``json.dumps``; nbformat is never imported (its import and validation cost more than the
+cleaning itself; tests validate the results instead). A notebook whose content does not
+change is not rewritten at all. Each file is its own unit of failure: a file that cannot
+be read, is not a notebook, or changes on disk while it is being cleaned is reported in one
+line and left untouched, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import stat
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from aisafe_nb.atomic import FileChangedError, atomic_write_bytes, fsync_dir, remove_stale_temps
+
+if TYPE_CHECKING:
+    from aisafe_nb.notebook.locate import NotebookFinding
+    from aisafe_nb.policy import Policy
+
+__all__ = ["CleanSummary", "FileResult", "Progress", "clean_file", "clean_paths", "notebook_paths"]
+
+Status = Literal["unchanged", "cleaned", "would-clean", "error"]
+#: Called after each file as ``progress(done, total, result)``.
+Progress = Callable[[int, int, "FileResult"], None]
+
+NOTEBOOK_SUFFIXES = (".ipynb",)
+#: Below this many files a process pool costs more than it saves.
+_POOL_MIN_FILES = 8
+#: Files per unit of work handed to a worker process.
+_BATCH = 64
+#: Threads per process that write (and fsync) cleaned files.
+_WRITE_THREADS = 32
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What happened to one file. `error` is a one-line reason (never a secret)."""
+
+    path: Path
+    status: Status
+    findings: tuple[NotebookFinding, ...] = ()
+    outputs_removed: int = 0
+    cells_changed: int = 0
+    error: str | None = None
+    #: Unified diff with secrets masked (only when asked for).
+    diff: str | None = None
+    #: Where the cleaned notebook was written (the file itself, or under --output-dir).
+    written: Path | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Redactions by finding type."""
+        return dict(Counter(f.finding.type for f in self.findings))
+
+
+@dataclass(slots=True)
+class CleanSummary:
+    """The outcome of `clean_paths`, file by file and in total."""
+
+    results: list[FileResult] = field(default_factory=list)
+    #: Paths that could not be walked (missing), as one-line messages.
+    walk_errors: list[str] = field(default_factory=list)
+    temps_removed: int = 0
+
+    @property
+    def changed(self) -> list[FileResult]:
+        """Files that were (or, with check/dry-run, would be) changed."""
+        return [r for r in self.results if r.status in ("cleaned", "would-clean")]
+
+    @property
+    def errors(self) -> list[str]:
+        """Every per-file or per-path problem, one line each."""
+        return self.walk_errors + [f"{r.path}: {r.error}" for r in self.results if r.error]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Redactions by finding type over all files."""
+        total: Counter[str] = Counter()
+        for r in self.results:
+            total.update(r.counts)
+        return dict(total)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    path: Path
+    dest: Path | None
+    policy: Policy
+    write: bool
+    want_diff: bool
+
+
+def clean_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    policy: Policy,
+    *,
+    check: bool = False,
+    dry_run: bool = False,
+    diff: bool = False,
+    output_dir: str | os.PathLike[str] | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    include_checkpoints: bool = True,
+    respect_gitignore: bool = True,
+) -> CleanSummary:
+    """Sanitize every notebook under `paths` by `policy`.
+
+    In place by default; with `output_dir`, cleaned copies mirror each folder's tree there
+    and the originals are not touched. `check` and `dry_run` write nothing. `jobs` is the
+    number of worker processes (default: all cores). Never raises for a bad file: problems
+    land in the summary.
+    """
+    summary = CleanSummary()
+    write = not (check or dry_run)
+    out_root = Path(output_dir) if output_dir is not None else None
+    planned = list(notebook_paths(paths, policy, summary.walk_errors,
+                                  include_checkpoints=include_checkpoints,
+                                  respect_gitignore=respect_gitignore, output_dir=out_root))
+    if write:
+        summary.temps_removed = _remove_temps(planned, out_root)
+    jobs_list = [_Job(p, d, policy, write, diff) for p, d in planned]
+    for result in _run(jobs_list, jobs, progress):
+        summary.results.append(result)
+    return summary
+
+
+def notebook_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    policy: Policy,
+    errors: list[str],
+    *,
+    include_checkpoints: bool = True,
+    respect_gitignore: bool = True,
+    output_dir: Path | None = None,
+) -> Iterator[tuple[Path, Path | None]]:
+    """Each notebook to clean, with its destination under `output_dir` (None = in place)."""
+    from aisafe_nb.walk import WalkError, iter_files
+
+    def on_error(err: WalkError) -> None:
+        errors.append(str(err))
+
+    for raw in paths:
+        root = Path(raw)
+        for path in iter_files([root], exclude=policy.exclude, suffixes=NOTEBOOK_SUFFIXES,
+                               respect_gitignore=respect_gitignore,
+                               include_checkpoints=include_checkpoints, on_error=on_error):
+            if output_dir is None:
+                yield path, None
+            elif path == root or not root.is_dir():
+                yield path, output_dir / path.name
+            else:
+                yield path, output_dir / path.relative_to(root)
+
+
+def _remove_temps(planned: Sequence[tuple[Path, Path | None]], out_root: Path | None) -> int:
+    """Remove leftovers of killed runs next to every file this run may write."""
+    folders = {(d if d is not None else p).parent for p, d in planned}
+    return sum(len(remove_stale_temps(f)) for f in folders)
+
+
+def _run(jobs: list[_Job], workers: int | None, progress: Progress | None) -> Iterator[FileResult]:
+    total = len(jobs)
+    workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+    batches = [jobs[i : i + _BATCH] for i in range(0, total, _BATCH)]
+    if workers == 1 or total < _POOL_MIN_FILES:
+        results: Iterable[list[FileResult]] = map(_run_batch, batches)
+    else:
+        results = _pool_map(batches, workers)
+    done = 0
+    for batch in results:
+        for result in batch:
+            done += 1
+            if progress is not None:
+                progress(done, total, result)
+            yield result
+
+
+def _pool_map(batches: list[list[_Job]], workers: int) -> Iterator[list[FileResult]]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork keeps start-up cheap (the engine is already imported); elsewhere the default.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(_run_batch, batches)
+
+
+def _run_batch(jobs: list[_Job]) -> list[FileResult]:
+    """Clean a batch of files; their writes (fsync-bound) overlap with the next file's work.
+
+    fsync waits for the disk, not the CPU, so writes go to a few threads while this process
+    goes on sanitizing; each folder is fsynced once when the batch's writes are done.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    results: list[FileResult] = []
+    with ThreadPoolExecutor(max_workers=_WRITE_THREADS) as writers:
+        pending = [_prepare(job, writers) for job in jobs]
+        folders: set[Path] = set()
+        for item in pending:
+            result = item if isinstance(item, FileResult) else item.result()
+            if result.written is not None:
+                folders.add(result.written.parent)
+            results.append(result)
+    for folder in folders:
+        fsync_dir(folder)
+    return results
+
+
+def _prepare(job: _Job, writers: Executor) -> FileResult | Future[FileResult]:
+    """Read and sanitize one file; a write, if any, is handed to `writers`."""
+    plan = _plan(job.path, job.policy, dest=job.dest, write=job.write, want_diff=job.want_diff)
+    if isinstance(plan, FileResult):
+        return plan
+    return writers.submit(_finish, plan)
+
+
+def clean_file(
+    path: Path,
+    policy: Policy,
+    *,
+    dest: Path | None = None,
+    write: bool = True,
+    want_diff: bool = False,
+) -> FileResult:
+    """Clean one notebook file; every problem becomes a `FileResult` with status ``error``."""
+    plan = _plan(path, policy, dest=dest, write=write, want_diff=want_diff)
+    if isinstance(plan, FileResult):
+        return plan
+    result = _finish(plan)
+    if result.written is not None:
+        fsync_dir(result.written.parent)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    """A sanitized file waiting to be written, and the result it will have."""
+
+    result: FileResult
+    target: Path
+    data: bytes
+    before: os.stat_result | None
+    mode: int | None
+
+
+def _plan(
+    path: Path, policy: Policy, *, dest: Path | None, write: bool, want_diff: bool
+) -> FileResult | _Write:
+    from aisafe_nb.notebook.load import NotebookError, read_notebook_text
+    from aisafe_nb.notebook.sanitize import sanitize_in_place
+    from aisafe_nb.notebook.write import notebook_to_bytes
+
+    try:
+        # Write through a symlinked file to its target, not over the link itself.
+        real, before = path, os.lstat(path)
+        if stat.S_ISLNK(before.st_mode):
+            real = Path(os.path.realpath(path))
+            before = os.stat(real)
+        raw = _read(real, before)
+        nb = read_notebook_text(raw, None)
+        shown = _masked_text(raw, policy) if want_diff else None
+        report = sanitize_in_place(nb, policy)
+        new = notebook_to_bytes(nb) if (report.changed or dest is not None) else raw
+    except NotebookError as exc:
+        return FileResult(path, "error", error=exc.reason)
+    except OSError as exc:
+        return FileResult(path, "error", error=_os_reason(exc))
+    except RecursionError:
+        return FileResult(path, "error", error="notebook nested too deeply")
+    changed = new != raw
+    status: Status = "unchanged"
+    if changed:
+        status = "cleaned" if write else "would-clean"
+    diff = _diff(path, shown, new) if shown is not None and changed else None
+    result = FileResult(path, status, tuple(report.findings), report.outputs_removed,
+                        report.cells_changed, diff=diff)
+    if not write or not (changed or dest is not None):
+        return result
+    if dest is None:
+        return _Write(replace(result, written=path), real, new, before, None)
+    return _Write(replace(result, written=dest), dest, new, None, _mode(before))
+
+
+def _finish(plan: _Write) -> FileResult:
+    """Write one file atomically (the folder is fsynced by the caller)."""
+    try:
+        if plan.before is None:
+            plan.target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(plan.target, plan.data, mode=plan.mode, expect_stat=plan.before,
+                           sync_dir=False)
+    except FileChangedError:
+        return replace(plan.result, status="error", written=None, findings=(),
+                       error="file changed while it was being cleaned; left as is (run again)")
+    except OSError as exc:
+        return replace(plan.result, status="error", written=None, findings=(),
+                       error=_os_reason(exc))
+    return plan.result
+
+
+def _read(path: Path, st: os.stat_result) -> bytes:
+    if not stat.S_ISREG(st.st_mode):  # a FIFO would block, a device never end
+        raise OSError(0, "not a regular file")
+    with path.open("rb") as fh:
+        return fh.read()
+
+
+def _mode(st: os.stat_result) -> int:
+    return stat.S_IMODE(st.st_mode)
+
+
+def _masked_text(raw: bytes, policy: Policy) -> str:
+    """The original notebook in Jupyter's format, each finding shown as its preview."""
+    from aisafe_nb.notebook.load import read_notebook_text
+    from aisafe_nb.notebook.sanitize import mask_in_place
+    from aisafe_nb.notebook.write import notebook_to_text
+
+    nb = read_notebook_text(raw, None)
+    mask_in_place(nb, policy)
+    return notebook_to_text(nb)
+
+
+def _diff(path: Path, old: str, new: bytes) -> str:
+    lines = difflib.unified_diff(
+        old.splitlines(True),
+        new.decode("utf-8").splitlines(True),
+        fromfile=f"a/{path}",
+        tofile=f"b/{path}",
+    )
+    return "".join(lines)
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.ENOENT:
+        return "no such file"
+    if exc.errno == errno.EISDIR:
+        return "is a directory"
+    if exc.errno == errno.EROFS:
+        return "read-only file system"
+    return exc.strerror or type(exc).__name__

@@ -1,0 +1,168 @@
+"""Serialise a notebook exactly as Jupyter (``nbformat.write``) does, without importing nbformat.
+
+A clean notebook must round-trip byte for byte, or every ``clean`` and every git filter run
+would churn diffs. nbformat's v4 writer splits multi-line text into lists of lines
+(``str.splitlines(keepends=True)``), drops transient keys, and dumps with ``indent=1``,
+sorted keys, ``(",", ": ")`` separators and ``ensure_ascii=False``; ``nbformat.write`` adds
+the trailing newline. The same steps are done here on plain dicts, because the git filter
+and batch clean must not pay nbformat's import (about 200 ms) and validation.
+
+The JSON text is produced by `_encode`, which gives exactly ``json.dumps(nb, indent=1,
+sort_keys=True, separators=(",", ": "), ensure_ascii=False)``: with ``indent`` set, the
+standard library falls back to its pure-Python encoder, and this specialised one (C string
+quoting, lists of lines joined in one step) is about 1.7x faster on real notebooks, which
+is most of the time a batch clean spends after reading.
+"""
+
+from __future__ import annotations
+
+from json.encoder import encode_basestring as _quote  # the C function when available
+from typing import Any
+
+__all__ = ["notebook_to_bytes", "notebook_to_text", "split_lines_in_place"]
+
+#: Mime types nbformat splits into lines besides ``text/*`` (nbformat.v4.rwbase).
+_SPLIT_MIMES = frozenset({"application/javascript", "image/svg+xml"})
+
+
+def notebook_to_text(nb: dict[str, Any]) -> str:
+    """The file content Jupyter would write for `nb` (a dict or NotebookNode), newline included.
+
+    `nb` itself is modified only in the way Jupyter's reader would undo: multi-line strings
+    become lists of lines and transient keys are dropped. Callers that must keep `nb` as is
+    pass a copy.
+    """
+    split_lines_in_place(nb)
+    _strip_transient(nb)
+    out: list[str] = []
+    _encode(nb, "\n", out)
+    out.append("\n")
+    return "".join(out)
+
+
+def notebook_to_bytes(nb: dict[str, Any]) -> bytes:
+    """`notebook_to_text` encoded as UTF-8 (what lands on disk)."""
+    return notebook_to_text(nb).encode("utf-8")
+
+
+def split_lines_in_place(nb: dict[str, Any]) -> None:
+    """Turn multi-line text fields into lists of lines, as nbformat's ``split_lines`` does.
+
+    Lists already on disk are re-split too, so a file not written by Jupyter comes out in
+    the same form Jupyter would give it.
+    """
+    for cell in nb.get("cells", ()):
+        if "source" in cell:
+            cell["source"] = _lines(cell["source"])
+        for attachment in (cell.get("attachments") or {}).values():
+            if isinstance(attachment, dict):
+                _split_bundle(attachment)
+        if cell.get("cell_type") == "code":
+            for output in cell.get("outputs", ()):
+                kind = output.get("output_type")
+                if kind in ("execute_result", "display_data"):
+                    data = output.get("data")
+                    if isinstance(data, dict):
+                        _split_bundle(data)
+                elif kind == "stream" and "text" in output:
+                    output["text"] = _lines(output["text"])
+
+
+def _lines(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.splitlines(True)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "".join(value).splitlines(True)
+    return value
+
+
+def _split_bundle(data: dict[str, Any]) -> None:
+    # nbformat's reader joins every non-JSON list-of-lines value, its writer splits only
+    # text/* and a few others: do both, so e.g. an image stored as a list becomes one string.
+    for key, value in data.items():
+        if _is_json_mime(key):
+            continue
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = "".join(value)
+            data[key] = value
+        if isinstance(value, str) and (key.startswith("text/") or key in _SPLIT_MIMES):
+            data[key] = value.splitlines(True)
+
+
+def _is_json_mime(mime: str) -> bool:
+    return mime == "application/json" or (
+        mime.startswith("application/") and mime.endswith("+json")
+    )
+
+
+def _strip_transient(nb: dict[str, Any]) -> None:
+    metadata = nb.get("metadata")
+    if isinstance(metadata, dict):
+        for key in ("orig_nbformat", "orig_nbformat_minor", "signature"):
+            metadata.pop(key, None)
+    for cell in nb.get("cells", ()):
+        cell_meta = cell.get("metadata")
+        if isinstance(cell_meta, dict):
+            cell_meta.pop("trusted", None)
+
+
+_INF = float("inf")
+
+
+def _encode(o: Any, nl: str, out: list[str]) -> None:
+    """Append the JSON of `o` to `out`, as json.dumps with indent=1 and sorted keys would."""
+    if isinstance(o, str):
+        out.append(_quote(o))
+    elif isinstance(o, dict):
+        if not o:
+            out.append("{}")
+            return
+        inner = nl + " "
+        sep = "{" + inner
+        for key in sorted(o):
+            value = o[key]
+            out.append(sep)
+            sep = "," + inner
+            out.append(_quote(key))
+            out.append(": ")
+            if isinstance(value, str):
+                out.append(_quote(value))
+            else:
+                _encode(value, inner, out)
+        out.append(nl + "}")
+    elif isinstance(o, (list, tuple)):
+        if not o:
+            out.append("[]")
+            return
+        inner = nl + " "
+        if all(type(x) is str for x in o):  # lines of text: the common case, in one join
+            out.append("[" + inner + ("," + inner).join(map(_quote, o)) + nl + "]")
+            return
+        sep = "[" + inner
+        for value in o:
+            out.append(sep)
+            sep = "," + inner
+            _encode(value, inner, out)
+        out.append(nl + "]")
+    elif o is None:
+        out.append("null")
+    elif o is True:
+        out.append("true")
+    elif o is False:
+        out.append("false")
+    elif isinstance(o, int):
+        out.append(int.__repr__(o))
+    elif isinstance(o, float):
+        out.append(_float(o))
+    else:
+        raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
+def _float(o: float) -> str:
+    if o != o:
+        return "NaN"
+    if o == _INF:
+        return "Infinity"
+    if o == -_INF:
+        return "-Infinity"
+    return float.__repr__(o)

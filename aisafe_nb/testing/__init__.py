@@ -1,0 +1,1 @@
+"""Test helpers shipped with aisafe-nb (a local OpenAI-compatible fake server)."""

@@ -1,0 +1,1 @@
+"""Benchmarks: side-by-side speed and accuracy runs (see each script)."""

@@ -1,0 +1,78 @@
+"""Fault injection: ``kill -9`` the clean process at random moments while it rewrites 200
+notebooks. Every file must then be byte-identical to its original or to its cleaned version
+(never half-written), and the next run must finish the job and leave no temporary file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from aisafe_nb.atomic import is_temp_name
+from tests.cli.nbgen import notebook_with_secret, write
+
+N_NOTEBOOKS = 200
+ROUNDS = 12
+
+
+def _clean_cmd(folder, jobs):
+    return [sys.executable, "-m", "aisafe_nb", "clean", "-q", "-j", str(jobs), str(folder)]
+
+
+@pytest.mark.slow
+def test_kill_minus_nine_never_leaves_a_half_written_notebook(tmp_path):
+    pristine = tmp_path / "pristine"
+    for i in range(N_NOTEBOOKS):
+        write(notebook_with_secret(i, size=3), pristine / f"d{i % 7}" / f"n{i}.ipynb")
+    files = sorted(p.relative_to(pristine) for p in pristine.rglob("*.ipynb"))
+    original = {p: (pristine / p).read_bytes() for p in files}
+
+    reference = tmp_path / "reference"
+    shutil.copytree(pristine, reference)
+    started = time.monotonic()
+    subprocess.run(_clean_cmd(reference, 1), check=True)
+    full_run = time.monotonic() - started
+    cleaned = {p: (reference / p).read_bytes() for p in files}
+    assert all(cleaned[p] != original[p] for p in files)
+
+    rng = random.Random(1234)
+    work = tmp_path / "work"
+    kills_mid_run = mixed_rounds = 0
+    deadline = time.monotonic() + 45
+    for round_no in range(ROUNDS):
+        if time.monotonic() > deadline:
+            break
+        if round_no % 2 == 0:  # start over from the originals every other round
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.copytree(pristine, work)
+        proc = subprocess.Popen(_clean_cmd(work, rng.choice([1, 2])), start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, full_run * 0.9))
+        if proc.poll() is None:
+            kills_mid_run += 1
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # the process and its workers, like kill -9
+        proc.wait()
+        states = set()
+        for p in files:
+            now = (work / p).read_bytes()
+            assert now in (original[p], cleaned[p]), f"round {round_no}: {p} is half-written"
+            states.add(now == cleaned[p])
+        mixed_rounds += len(states) == 2
+    assert kills_mid_run >= ROUNDS // 3, (
+        f"the kills should land while the run is working ({kills_mid_run}, {full_run:.2f} s)")
+
+    assert mixed_rounds >= 2, "some kills should land between two files of one run"
+
+    # the next run removes leftovers and finishes the job
+    subprocess.run(_clean_cmd(work, 2), check=True)
+    assert not [p for p in work.rglob("*") if is_temp_name(p.name)]
+    for p in files:
+        assert (work / p).read_bytes() == cleaned[p]

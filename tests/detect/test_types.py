@@ -1,0 +1,218 @@
+"""Positives and hard negatives per finding type, all values built at run time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from aisafe_nb.detect import scan_text
+from tests import fakes as F
+
+# (type, builder) for values recognisable by their format alone.
+FORMAT_CASES: list[tuple[str, Callable[[int], str]]] = [
+    ("openai-api-key", lambda s: F.openai_key(s, "proj")),
+    ("openai-api-key", lambda s: F.openai_key(s, "svcacct")),
+    ("openai-api-key", lambda s: F.openai_key(s, "admin")),
+    ("openai-api-key", lambda s: F.openai_key(s, "legacy")),
+    ("anthropic-api-key", F.anthropic_key),
+    ("google-api-key", F.google_api_key),
+    ("google-oauth-token", F.google_oauth_token),
+    ("aws-access-key-id", F.aws_access_key_id),
+    ("aws-session-token", F.aws_session_token),
+    ("github-token", F.github_token),
+    ("github-token", lambda s: F.github_token(s, "gho")),
+    ("github-token", F.github_fine_grained),
+    ("gitlab-token", F.gitlab_token),
+    ("slack-token", F.slack_token),
+    ("slack-token", lambda s: F.slack_token(s, "xoxp")),
+    ("slack-webhook", F.slack_webhook),
+    ("stripe-api-key", F.stripe_key),
+    ("stripe-api-key", lambda s: F.stripe_key(s, "rk_live_")),
+    ("huggingface-token", F.huggingface_token),
+    ("twilio-api-key", F.twilio_key),
+    ("sendgrid-api-key", F.sendgrid_key),
+    ("telegram-bot-token", F.telegram_bot_token),
+    ("pypi-token", F.pypi_token),
+    ("npm-token", F.npm_token),
+    ("groq-api-key", F.groq_key),
+    ("together-api-key", F.together_key),
+    ("replicate-api-token", F.replicate_token),
+    ("openrouter-api-key", F.openrouter_key),
+    ("xai-api-key", F.xai_key),
+    ("perplexity-api-key", F.perplexity_key),
+    ("langsmith-api-key", F.langsmith_key),
+    ("pinecone-api-key", F.pinecone_key),
+    ("jwt", F.jwt),
+    ("private-key", F.private_key_pem),
+    ("private-key", lambda s: F.private_key_pem(s, "OPENSSH")),
+    ("private-key", lambda s: F.private_key_pem(s, "")),
+    ("email", F.email),
+    ("phone-number", F.phone_us),
+    ("phone-number", F.phone_intl),
+    ("credit-card", F.credit_card),
+    ("us-ssn", F.ssn),
+    ("iban", F.iban),
+    ("ip-address", F.public_ipv4),
+    ("ip-address", F.public_ipv6),
+    ("street-address", F.street_address),
+    ("person-name", F.full_name),
+]
+
+CONTEXTS = [
+    'value = "{v}"\n',
+    "print('{v}')\n",
+    "Here it is: {v} -- thanks!\n",
+    '{{"field": "{v}"}}',
+]
+
+
+def _types_at(text: str, start: int, end: int) -> set[str]:
+    return {f.type for f in scan_text(text) if f.start < end and start < f.end}
+
+
+@pytest.mark.parametrize(
+    ("type_", "make"), FORMAT_CASES, ids=lambda x: x if isinstance(x, str) else ""
+)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("context", CONTEXTS)
+def test_format_positive(type_: str, make: Callable[[int], str], seed: int, context: str) -> None:
+    value = make(seed)
+    text = context.replace("{{", "\0").replace("}}", "\1").replace("{v}", value)
+    text = text.replace("\0", "{").replace("\1", "}")
+    start = text.index(value)
+    assert type_ in _types_at(text, start, start + len(value)), text
+
+
+def test_format_positive_exact_span() -> None:
+    key = F.openai_key(5)
+    text = f'client = OpenAI(api_key="{key}")'
+    [f] = scan_text(text)
+    assert text[f.start : f.end] == key
+    assert f.kind == "secret"
+
+
+CONTEXT_CASES = [
+    ("azure-openai-key", lambda s: f'AZURE_OPENAI_API_KEY = "{F.azure_openai_key(s)}"'),
+    (
+        "azure-openai-key",
+        lambda s: (
+            f"client = AzureOpenAI(api_key='{F.azure_openai_key(s)}', azure_endpoint=endpoint)"
+        ),
+    ),
+    ("aws-secret-access-key", lambda s: f"aws_secret_access_key = '{F.aws_secret_access_key(s)}'"),
+    ("aws-secret-access-key", lambda s: f'"SecretAccessKey": "{F.aws_secret_access_key(s)}"'),
+    ("mistral-api-key", lambda s: f'MISTRAL_API_KEY = "{F.mistral_key(s)}"'),
+    (
+        "cohere-api-key",
+        lambda s: f'co = cohere.Client("{F.cohere_key(s)}")'.replace(
+            'Client("', 'Client(api_key="'
+        ),
+    ),
+    ("wandb-api-key", lambda s: f'wandb.login(key="{F.wandb_key(s)}")'),
+    (
+        "deepseek-api-key",
+        lambda s: (
+            f'client = OpenAI(api_key="{F.deepseek_key(s)}", base_url="https://api.deepseek.com")'
+        ),
+    ),
+    ("url-credentials", F.url_with_password),
+    ("authorization-header", F.bearer_header),
+    ("generic-secret", lambda s: f'internal_service_token = "{F.generic_secret(s)}"'),
+    ("generic-secret", lambda s: f"MY_SERVICE_SECRET={F.generic_secret(s)}"),
+    ("generic-secret", lambda s: f'db_password = "Tr0ub4dor{s}&3"'),
+    ("date-of-birth", lambda s: f"DOB: {F.date_of_birth(s)}"),
+    ("date-of-birth", lambda s: f"She was born on {F.date_of_birth(s)}."),
+    ("date-of-birth", lambda s: f'{{"date_of_birth": "{F.date_of_birth(s)}"}}'),
+    ("us-ssn", lambda s: f"ssn: {F.ssn(s, sep='')}"),
+    ("person-name", lambda s: f"Dear {F.first_name(s)},\nyour order shipped."),
+    ("person-name", lambda s: f"Mr. {F.last_name(s)} called again."),
+    ("person-name", lambda s: f"Dr. {F.full_name(s)} will see you now."),
+    ("person-name", lambda s: f"My name is {F.full_name(s)}."),
+    ("person-name", lambda s: f'{{"name": "{F.full_name(s)}", "age": 41}}'),
+    ("person-name", lambda s: f"Best regards,\n{F.full_name(s)}\n"),
+    ("person-name", lambda s: f"Patient {F.full_name(s)} was admitted."),
+    ("person-name", lambda s: f"An email from {F.full_name(s)} arrived."),
+    ("street-address", lambda s: "Ship to Haupt" + f"straße {s + 12}, 10115 Berlin."),
+    ("street-address", lambda s: f"Le bureau: {s + 12} rue " + "de la Paix, 75002 Paris."),
+]
+
+
+@pytest.mark.parametrize(
+    ("type_", "make"), CONTEXT_CASES, ids=lambda x: x if isinstance(x, str) else ""
+)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_context_positive(type_: str, make: Callable[[int], str], seed: int) -> None:
+    text = make(seed)
+    assert type_ in {f.type for f in scan_text(text)}, text
+
+
+def _aws_doc_pair() -> str:
+    return (
+        f"aws_access_key_id = '{F.aws_documentation_key_id()}'\n"
+        f"aws_secret_access_key = '{F.aws_documentation_secret()}'"
+    )
+
+
+NEGATIVES = [
+    *[f'client = OpenAI(api_key="{p}")' for p in F.placeholder_keys()],
+    'api_key = os.environ["OPENAI_API_KEY"]',
+    "api_key = os.getenv('OPENAI_API_KEY')",
+    "from google.colab import userdata\nkey = userdata.get('HF_TOKEN')",
+    'OPENAI_API_KEY = "${OPENAI_API_KEY}"',
+    'client = OpenAI(base_url="http://localhost:8000/v1", api_key="EMPTY")',
+    "masked: sk-proj-****************abcd",
+    _aws_doc_pair(),
+    f"publishable = '{F.stripe_publishable(1)}'",
+    "request_id = '3f2504e0-4f89-11d3-9a0c-0305e82c3301'",
+    "commit 9fceb02d0ae598e95dc970b74767f19372d61af8",
+    "sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    'model = "gpt-4o-2024-08-06"; other = "claude-3-5-sonnet-20241022"',
+    "numpy==1.26.4 torch 2.3.1+cu121 version 10.2.0.1",
+    f"card = '{F.luhn_invalid_card(3)}'",
+    "SSN 123-45-6789 is the documentation example; so is 078-05-1120.",
+    "SSN 000-12-3456, 666-12-3456 and 912-34-5678 are invalid.",
+    f"iban = '{F.bad_iban(2)}'",
+    "mail support@example.com, admin@example.org, a@b.test",
+    "hosts: 192.168.0.10 10.1.2.3 172.16.5.4 127.0.0.1 203.0.113.9 198.51.100.2 2001:db8::7 ::1",
+    "In May, Julia 1.10 and Claude 3 Opus were benchmarked.",
+    "## Data Science in New York\nMachine Learning with Random Forest",
+    "Dear Sir or Madam,\nHi team,\nBest,\nThe Platform Team",
+    "Hello World! Hi Claude, summarise this.",
+    "created_at: 2024-03-12, updated 12/03/2024",
+    "array([0.1, 0.2]) shape (60000, 28, 28) epoch 10/50 loss=0.0312",
+    "Order 48213 total 129.99, invoice INV-2024-00017",
+    "Call 555-0123 (fictional) or ext. 4412",
+    "![img](data:image/png;base64," + "iVBORw0KGgoAAAANSUhEUgAA" + "QUJDRE" * 40 + ")",
+    "token = get_token(scope='read'); password = getpass.getpass()",
+    "headers = {'Authorization': f'Bearer {api_key}'}",
+    "[REDACTED:openai-api-key] <EMAIL_1> <PERSON_NAME_2> <PHONE_NUMBER_1>",
+    "git@github.com:org/repo.git and logo@2x.png",
+    "Released on May 5, 2023 in San Francisco; Grace period ends June 1.",
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_hard_negative(text: str) -> None:
+    found = scan_text(text)
+    assert found == [], [(f.type, f.preview) for f in found]
+
+
+def test_pragma_suppresses_finding() -> None:
+    key = F.openai_key(9)
+    assert scan_text(f'k = "{key}"  # aisafe: allow') == []
+    assert scan_text(f'k = "{key}"\n# aisafe: allow') != []
+
+
+def test_kinds_filter() -> None:
+    text = f"key {F.github_token(1)} mail {F.email(1)}"
+    assert {f.kind for f in scan_text(text, kinds=("secret",))} == {"secret"}
+    assert {f.kind for f in scan_text(text, kinds=("pii",))} == {"pii"}
+    assert scan_text(text, kinds=()) == []
+
+
+def test_escaped_private_key_in_json() -> None:
+    text = F.service_account_json(4)
+    types = [f.type for f in scan_text(text)]
+    assert "private-key" in types
+    assert "email" not in types  # service accounts are not people
