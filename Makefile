@@ -5,9 +5,13 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# A second environment with the previous major of the openai SDK (httpx instead of httpx2):
+# the API guard is tested against both.
+VENV2  ?= .venv-openai2
+STAMP2 := $(VENV2)/.installed
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: demo test lint lab bench browser clean-build
+.PHONY: demo test lint lab bench browser
 
 $(STAMP): pyproject.toml labextension/package.json labextension/yarn.lock
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +19,12 @@ $(STAMP): pyproject.toml labextension/package.json labextension/yarn.lock
 	rm -rf aisafe_nb/labextension
 	$(PY) -m pip install -q -e ".[test,dev]"
 	touch $(STAMP)
+
+$(STAMP2): $(STAMP)
+	$(PYTHON) -m venv $(VENV2)
+	$(VENV2)/bin/python -m pip install -q --upgrade pip
+	$(VENV2)/bin/python -m pip install -q -e ".[test]" "openai>=2,<3"
+	touch $(STAMP2)
 
 demo: $(STAMP)
 	$(PY) scripts/demo.py
@@ -25,8 +35,9 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
 
-test: $(STAMP) browser
+test: $(STAMP) $(STAMP2) browser
 	$(PY) -m pytest
+	$(VENV2)/bin/python -m pytest -q -p no:cacheprovider tests/intercept
 	$(MAKE) --no-print-directory lint
 
 lint: $(STAMP)

@@ -101,6 +101,9 @@ def bench_folder(corpus: Path, files: list[Path], rounds: int, jobs: int | None)
                 work = Path(tmp) / "work"
                 shutil.rmtree(work, ignore_errors=True)
                 shutil.copytree(corpus, work)
+                # Flush the copy first, or its writeback lands on whichever tool calls
+                # fsync (we do, for crash safety; nbstripout and nb-clean do not).
+                os.sync()
                 times[name].append(_timed(cmd, cwd=work))
                 cpu[name].append(LAST_CPU[0])
     return {name: statistics.median(t) for name, t in times.items()} | {

@@ -19,6 +19,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -77,7 +78,7 @@ class Server:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
-        base = Path(tempfile.mkdtemp(prefix="bench-jp-"))
+        self.base = base = Path(tempfile.mkdtemp(prefix="bench-jp-"))
         env = dict(os.environ, JUPYTER_CONFIG_DIR=str(base / "cfg"), JUPYTER_RUNTIME_DIR=str(base))
         self.log = (base / "server.log").open("w")
         self.proc = subprocess.Popen(
@@ -192,6 +193,8 @@ def main() -> None:
     finally:
         on.stop()
         off.stop()
+        for folder in (root_on, root_off, on.base, off.base):
+            shutil.rmtree(folder, ignore_errors=True)
 
     med = statistics.median
     result: dict[str, object] = {"notebook_bytes": len(body), "rounds": args.rounds}

@@ -48,7 +48,7 @@ def step_scrub() -> None:
     from aisafe_nb import Scrubber
 
     prompt = (
-        "Hi, my name is Maria Garcia. Write a reply to maria.garcia"
+        "Hi, my name is " + "Maria" + " " + "Garcia. Write a reply to maria.garcia"
         + "@"
         + "contoso-mail.com about the refund for card "
         + "5555 5555 5555 "
@@ -78,9 +78,15 @@ def step_clean(folder: Path) -> None:
 
 def step_guard() -> None:
     heading("5. The API guard in a real kernel (notebooks/quickstart.ipynb)")
-    from demo_guard import run_quickstart
+    import nbformat
 
-    run_quickstart(ROOT / "notebooks" / "quickstart.ipynb", OUT)
+    from aisafe_nb.testing.demo import run_notebook, side_by_side
+
+    nb = nbformat.read(ROOT / "notebooks" / "quickstart.ipynb", as_version=4)
+    run = run_notebook(nb, OUT / "guard")
+    nbformat.write(run.notebook, OUT / "guard" / "quickstart-executed.ipynb")
+    print(side_by_side(run))
+    print("(the executed notebook is in demo-output/guard/quickstart-executed.ipynb)")
 
 
 def open_lab(folder: Path) -> int:

@@ -75,7 +75,8 @@ def test_no_gitignore_and_no_checkpoints(tmp_path):
     _tree(tmp_path)
     _git_init(tmp_path)
     everything = _rel(iter_files([tmp_path], respect_gitignore=False), tmp_path)
-    assert "build/out.ipynb" in everything and "data/big.csv" in everything
+    assert "build/out.ipynb" in everything
+    assert "data/big.csv" in everything
     no_cp = _rel(iter_files([tmp_path], include_checkpoints=False), tmp_path)
     assert no_cp == [p for p in EXPECTED if ".ipynb_checkpoints" not in p]
 

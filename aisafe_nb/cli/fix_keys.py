@@ -172,16 +172,20 @@ def apply_plan(plan: NotebookPlan) -> list[str]:
     from aisafe_nb.fixkeys import apply_env, ensure_gitignored
     from aisafe_nb.notebook.write import notebook_to_bytes
 
-    try:
-        messages = apply_env(plan.env_path, plan.moves)
-    except (EnvConflictError, OSError) as exc:
-        raise _Problem(str(exc)) from None
     for i, (_, new) in plan.cells.items():
         cell = plan.nb["cells"][i]
         cell["source"] = new.splitlines(True) if isinstance(cell.get("source"), list) else new
     try:
-        atomic_write_bytes(Path(os.path.realpath(plan.path)), notebook_to_bytes(plan.nb),
-                           expect_stat=plan.before)
+        data = notebook_to_bytes(plan.nb)
+    except UnicodeEncodeError:
+        raise _Problem(f"{plan.path}: invalid Unicode (a lone surrogate) in the text") from None
+    # .env first: if the notebook write then fails, the keys are safe and a rerun reuses them.
+    try:
+        messages = apply_env(plan.env_path, plan.moves)
+    except (EnvConflictError, OSError) as exc:
+        raise _Problem(str(exc)) from None
+    try:
+        atomic_write_bytes(Path(os.path.realpath(plan.path)), data, expect_stat=plan.before)
     except FileChangedError:
         raise _Problem(f"{plan.path}: changed while being fixed; left as is (run again)") from None
     except OSError as exc:

@@ -15,6 +15,7 @@ unreadable notebook is shown as it is.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -79,15 +80,21 @@ def run(ns: argparse.Namespace) -> int:
         print(f"aisafe-nb filter: {exc}", file=sys.stderr)
         return EXIT_ERROR
     report = sanitize_in_place(nb, policy)
-    # Unchanged content is passed through byte for byte: no churn for other formatters.
-    sys.stdout.buffer.write(notebook_to_bytes(nb) if report.changed else raw)
+    try:
+        # Unchanged content is passed through byte for byte: no churn for other formatters.
+        out = notebook_to_bytes(nb) if report.changed else raw
+    except UnicodeEncodeError:
+        print(f"aisafe-nb filter: {label}: invalid Unicode (a lone surrogate) in the text",
+              file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.buffer.write(out)
     sys.stdout.flush()
     return EXIT_OK
 
 
 def _git_keys(enabled: bool) -> tuple[list[str], list[str]]:
     """Extra keys to strip and keys to keep, from git config (one ``git config`` call)."""
-    if not enabled:
+    if not enabled or not _config_may_set_keys():
         return [], []
     import subprocess
 
@@ -106,3 +113,53 @@ def _git_keys(enabled: bool) -> tuple[list[str], list[str]]:
         target = extra if key.lower().endswith(".extrakeys") else keep
         target.extend(value.split())
     return extra, keep
+
+
+#: Words whose absence from every git config file proves none of our keys is set.
+_CONFIG_WORDS = ("extrakeys", "keepmetadatakeys", "include")
+
+
+def _config_may_set_keys() -> bool:
+    """False only when no git config file can hold our keys (saves a ``git`` process).
+
+    The filter runs on every ``git add`` of a notebook and must start fast; most users have
+    no ``extrakeys`` anywhere, and reading a few small files costs far less than starting
+    git. Anything unusual (``-c`` options in the environment, a ``.git`` file, includes)
+    answers True, and ``git config`` itself decides.
+    """
+    env = os.environ
+    if any(k in env for k in ("GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_CONFIG")):
+        return True
+    home = Path.home()
+    xdg = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else home / ".config"
+    files = [Path(env.get("GIT_CONFIG_GLOBAL") or home / ".gitconfig"), xdg / "git" / "config"]
+    if not env.get("GIT_CONFIG_NOSYSTEM"):
+        files.append(Path(env.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig"))
+    git_dir = _git_dir()
+    if git_dir is None:
+        return True
+    files += [git_dir / "config", git_dir / "config.worktree"]
+    for path in files:
+        try:
+            text = path.read_bytes().lower()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return True
+        if any(word.encode() in text for word in _CONFIG_WORDS):
+            return True
+    return False
+
+
+def _git_dir() -> Path | None:
+    """The repository's git folder for the current directory, or None if unsure."""
+    if os.environ.get("GIT_DIR"):
+        return Path(os.environ["GIT_DIR"])
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.exists():
+            return None  # a worktree or submodule: let git resolve it
+    return None

@@ -59,9 +59,9 @@ def _tokens(value: str) -> list[str]:
     return out
 
 
-def _known(tok: str, nl: NameLists) -> bool:
-    parts = tok.split("-")
-    return all(p in nl.first or p in nl.last for p in parts)
+def _in(tok: str, names: frozenset[str]) -> bool:
+    """`tok` (or every part of a hyphenated one, "mary-jane") is in `names`."""
+    return tok in names or ("-" in tok and all(p in names for p in tok.split("-")))
 
 
 def is_name_after_strong_context(value: str) -> bool:
@@ -72,13 +72,21 @@ def is_name_after_strong_context(value: str) -> bool:
 
 
 def is_name_in_field(value: str) -> bool:
-    """In a ``name:`` field: one token must be a known first name or surname."""
+    """In a ``name:`` field or after "patient"/"customer": must look like a listed name.
+
+    A single token must be a clear first name (``name = 'Mask'`` is a surname-list word
+    but not a person); two or more need a clear first name first, or a first name followed
+    by a listed surname.
+    """
     nl = lists()
     toks = _tokens(value)
     if not toks or any(t in nl.never for t in toks):
         return False
-    return any(_known(t, nl) and t not in nl.ambiguous for t in toks) or (
-        len(toks) >= 2 and toks[0] in nl.first and toks[-1] in nl.last
+    head, tail = toks[0], toks[-1]
+    if _in(head, nl.first) and head not in nl.ambiguous:
+        return True
+    return (
+        len(toks) >= 2 and _in(head, nl.first) and _in(tail, nl.last) and tail not in nl.ambiguous
     )
 
 
@@ -103,6 +111,6 @@ def is_full_name(value: str) -> bool:
     if len(toks) < 2 or any(t in nl.never for t in toks):
         return False
     head, tail = toks[0], toks[-1]
-    if head not in nl.first or head in nl.ambiguous:
+    if not _in(head, nl.first) or head in nl.ambiguous:
         return False
-    return all(p in nl.last for p in tail.split("-")) and tail not in nl.ambiguous
+    return _in(tail, nl.last) and tail not in nl.ambiguous

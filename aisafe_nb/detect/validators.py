@@ -249,6 +249,9 @@ _DOC_EMAIL_DOMAINS = frozenset(
         "localhost.localdomain",
         "gserviceaccount.com",
         "developer.gserviceaccount.com",
+        "host.com",
+        "domain.tld",
+        "server.com",
     )
 )
 _DOC_EMAIL_TLDS = frozenset(
@@ -301,6 +304,9 @@ _DOC_EMAIL_LOCALS = frozenset(
         "info",
         "admin",
         "example",
+        "password",
+        "pass",
+        "user.name",
     )
 )
 
@@ -487,7 +493,13 @@ def public_ip(value: str) -> bool:
         if all(o < 10 for o in octets) or octets[-1] == 0:
             return False
         return not any(ip in net for net in _doc_v4())
-    return ip not in ipaddress.ip_network("2001:db8::/32") and value.count(":") >= 3
+    # Global unicast is 2000::/3; anything else that parses ("a:b::c") is not an address
+    # a person would have.
+    return (
+        ip in _GLOBAL_UNICAST_V6
+        and ip not in ipaddress.ip_network("2001:db8::/32")
+        and value.count(":") >= 3
+    )
 
 
 @cache
@@ -497,6 +509,7 @@ def _doc_v4() -> tuple[ipaddress.IPv4Network, ...]:
     )
 
 
+_GLOBAL_UNICAST_V6 = ipaddress.IPv6Network("2000::/3")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 

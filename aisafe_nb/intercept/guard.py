@@ -70,6 +70,8 @@ class Call:
         self._usage: Usage | None = None
         self._output_chars = 0
         self._done = False
+        #: the request asked for a JSON answer: restored values are JSON-escaped
+        self.json_mode = False
 
     def on_payload(self, payload: Any) -> None:
         """Read usage and model from an answer body or one stream event."""
@@ -244,6 +246,7 @@ class Guard:
                 entry.stream = body.get("stream") is True
             reserved = self._admit(body, new_content or content, entry, retry=_is_retry(headers))
         call = Call(self, entry, estimate_tokens(len(new_content or content)), reserved)
+        call.json_mode = _asks_for_json(body)
         return Prepared(new_content, call)
 
     def _scrub(self, content: bytes, entry: AuditEntry) -> tuple[Any, bytes | None]:
@@ -337,7 +340,7 @@ class Guard:
         vault = self.scrubber.vault
         if not vault or status >= 400:
             return None
-        restored = restore_json(payload, vault)
+        restored = restore_json(payload, vault, escape_all=call.json_mode)
         if restored == payload:
             return None
         return json.dumps(restored, ensure_ascii=False).encode()
@@ -347,8 +350,9 @@ class Guard:
         call.entry.status = status
         vault = self.scrubber.vault
         if "event-stream" in content_type.lower():
-            return SSETap(call.on_payload, StreamRestorer(vault) if vault else None)
-        return JSONTap(call.on_payload, vault if status < 400 else {})
+            restorer = StreamRestorer(vault, escape_all=call.json_mode) if vault else None
+            return SSETap(call.on_payload, restorer)
+        return JSONTap(call.on_payload, vault if status < 400 else {}, escape_all=call.json_mode)
 
     def _book(self, entry: AuditEntry, usage: Usage | None, reserved: float) -> None:
         if usage is not None:
@@ -387,6 +391,17 @@ def _endpoint(path: str) -> str:
         if marker in path:
             return "/" + path.split(marker, 1)[1]
     return path or "/"
+
+
+def _asks_for_json(body: Any) -> bool:
+    """True when the request wants a JSON answer (chat ``response_format``, ``text.format``)."""
+    if not isinstance(body, dict):
+        return False
+    fmt = body.get("response_format")
+    text = body.get("text")
+    if isinstance(text, dict):
+        fmt = fmt or text.get("format")
+    return isinstance(fmt, dict) and fmt.get("type") in ("json_object", "json_schema")
 
 
 def _is_retry(headers: Mapping[str, str]) -> bool:

@@ -5,7 +5,9 @@ data. Whole answers are restored string by string after parsing, so the JSON sta
 whatever the value contains. Streams are restored event by event; a placeholder split
 across two events (``<EMA`` + ``IL_1>``) is held back until it is complete, and held text
 is sent as an extra event of the same shape, so the SDK still parses a valid stream.
-Tool-call ``arguments`` are JSON inside a string, so values restored there are escaped.
+Tool-call ``arguments`` are JSON inside a string, so values restored there are escaped;
+so is every text of an answer in JSON mode (``response_format``/``text.format`` asking
+for JSON), whose content the SDK parses as JSON.
 """
 
 from __future__ import annotations
@@ -39,14 +41,19 @@ def _escaped(value: str | None, default: str) -> str:
     return default if value is None else json.dumps(value)[1:-1]
 
 
-def restore_json(value: Any, vault: Mapping[str, str], key: str | None = None) -> Any:
-    """A copy of the JSON value `value` with placeholders restored in every string."""
+def restore_json(
+    value: Any, vault: Mapping[str, str], key: str | None = None, *, escape_all: bool = False
+) -> Any:
+    """A copy of the JSON value `value` with placeholders restored in every string.
+
+    `escape_all` JSON-escapes every restored value (answers in JSON mode).
+    """
     if isinstance(value, str):
-        return restore_text(value, vault, escape=key in JSON_STRING_KEYS)
+        return restore_text(value, vault, escape=escape_all or key in JSON_STRING_KEYS)
     if isinstance(value, dict):
-        return {k: restore_json(v, vault, k) for k, v in value.items()}
+        return {k: restore_json(v, vault, k, escape_all=escape_all) for k, v in value.items()}
     if isinstance(value, list):
-        return [restore_json(v, vault, key) for v in value]
+        return [restore_json(v, vault, key, escape_all=escape_all) for v in value]
     return value
 
 
@@ -61,8 +68,9 @@ class StreamRestorer:
     text of finished channels comes as extra events); `finish()` returns the rest.
     """
 
-    def __init__(self, vault: Mapping[str, str]) -> None:
+    def __init__(self, vault: Mapping[str, str], *, escape_all: bool = False) -> None:
         self.vault = vault
+        self.escape_all = escape_all
         self._held: dict[tuple[Any, ...], tuple[str, Builder, list[bytes], bool]] = {}
 
     def process(self, other_lines: list[bytes], payload: Any) -> list[Event]:
@@ -94,7 +102,10 @@ class StreamRestorer:
                 "delta": self._push(key, payload["delta"], build, other_lines, escape),
             }
             return [(other_lines, payload)]
-        return [*self._flush(None), (other_lines, restore_json(payload, self.vault))]
+        return [
+            *self._flush(None),
+            (other_lines, restore_json(payload, self.vault, escape_all=self.escape_all)),
+        ]
 
     @property
     def holding(self) -> bool:
@@ -116,7 +127,9 @@ class StreamRestorer:
                 out_choices.append(choice)
                 continue
             choice = restore_json(
-                {k: v for k, v in choice.items() if k not in ("delta", "text")}, self.vault
+                {k: v for k, v in choice.items() if k not in ("delta", "text")},
+                self.vault,
+                escape_all=self.escape_all,
             ) | {k: choice[k] for k in ("delta", "text") if k in choice}
             index = choice.get("index", 0)
             delta = choice.get("delta")
@@ -147,12 +160,12 @@ class StreamRestorer:
             elif key == "tool_calls" and isinstance(value, list):
                 out[key] = [self._tool_call(lines, payload, index, call) for call in value]
             else:
-                out[key] = restore_json(value, self.vault, key)
+                out[key] = restore_json(value, self.vault, key, escape_all=self.escape_all)
         return out
 
     def _tool_call(self, lines: list[bytes], payload: dict[str, Any], index: int, call: Any) -> Any:
         if not isinstance(call, dict) or not isinstance(call.get("function"), dict):
-            return restore_json(call, self.vault)
+            return restore_json(call, self.vault, escape_all=self.escape_all)
         function = dict(call["function"])
         if isinstance(function.get("arguments"), str):
             call_index = call.get("index", 0)
@@ -175,6 +188,7 @@ class StreamRestorer:
         lines: list[bytes],
         escape: bool = False,
     ) -> str:
+        escape = escape or self.escape_all
         held = self._held.pop(key, None)
         if held is not None:
             text = held[0] + text

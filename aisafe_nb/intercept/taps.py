@@ -108,9 +108,12 @@ def _find_separator(buffer: bytes) -> tuple[int, bytes]:
 class JSONTap:
     """Buffers a whole JSON answer that arrives as a stream, then restores it at the end."""
 
-    def __init__(self, on_payload: Callable[[Any], None], vault: Mapping[str, str]) -> None:
+    def __init__(
+        self, on_payload: Callable[[Any], None], vault: Mapping[str, str], *, escape_all: bool
+    ) -> None:
         self._on_payload = on_payload
         self._vault = vault
+        self._escape_all = escape_all
         self._parts: list[bytes] = []
 
     def feed(self, chunk: bytes) -> bytes:
@@ -129,4 +132,6 @@ class JSONTap:
         self._on_payload(payload)
         if not self._vault:
             return body
-        return json.dumps(restore_json(payload, self._vault), ensure_ascii=False).encode()
+        return json.dumps(
+            restore_json(payload, self._vault, escape_all=self._escape_all), ensure_ascii=False
+        ).encode()

@@ -278,6 +278,9 @@ def _plan(
         return FileResult(path, "error", error=_os_reason(exc))
     except RecursionError:
         return FileResult(path, "error", error="notebook nested too deeply")
+    except UnicodeEncodeError:
+        # JSON may escape a lone surrogate (\ud800) that no UTF-8 file can hold.
+        return FileResult(path, "error", error="invalid Unicode (a lone surrogate) in the text")
     changed = new != raw
     status: Status = "unchanged"
     if changed:

@@ -303,15 +303,28 @@ def locate_with_fields(
         if end > len(field.text):
             continue
         rebased = _rebase(fd, start, end)
-        line, column = locate_in_text(field.text, rebased)
+        located = locate_in_text(field.text, rebased)
+        if located is None:
+            continue
+        line, column = located
         nf = NotebookFinding(rebased, field.cell, field.name, line, column, field.cell_id)
         out.append((nf, field))
     return out
 
 
-def locate_in_text(text: str, finding: Finding) -> tuple[int, int]:
-    """1-based (line, column) of `finding` in `text`."""
+def locate_in_text(text: str, finding: Finding) -> tuple[int, int] | None:
+    """1-based (line, column) of `finding` in `text`; None when its line has the pragma.
+
+    The detector already drops pragma lines; the check is repeated (with the engine's own
+    function) for findings made by other means, such as a scan of the joined fields.
+    """
+    from aisafe_nb.detect.allowlist import line_has_pragma
+
     line_start = text.rfind("\n", 0, finding.start) + 1
+    line_end = text.find("\n", finding.end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    if line_has_pragma(line, line.lower(), finding.start - line_start, finding.end - line_start):
+        return None
     return text.count("\n", 0, finding.start) + 1, finding.start - line_start + 1
 
 

@@ -118,8 +118,11 @@ def _position_in_json(text: str, fld: Field, value: str) -> tuple[int | None, in
 def _scan_text(text: str, name: str, detector: Detector, reveal: bool) -> list[FileFinding]:
     out: list[FileFinding] = []
     for fd in detector.scan(text):
+        located = locate_in_text(text, fd)
+        if located is None:
+            continue
         value = text[fd.start : fd.end]
-        line, column = locate_in_text(text, fd)
+        line, column = located
         out.append(FileFinding(name, None, TEXT_FIELD, line, column, fd, None, line, column,
                                value if reveal else None))
     return out

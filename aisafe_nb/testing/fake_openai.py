@@ -263,6 +263,8 @@ def _chat(fake: FakeOpenAI, body: dict[str, Any], stream: bool) -> Events:
     model = str(body.get("model", "gpt-4o-mini"))
     user = _last_user_text(body)
     reply = fake.reply_prefix + user
+    if (body.get("response_format") or {}).get("type") in ("json_object", "json_schema"):
+        reply = json.dumps({"text": user})  # JSON mode: the answer is a JSON document
     usage = {
         "prompt_tokens": _tokens(json.dumps(body.get("messages"))),
         "completion_tokens": _capped(_tokens(reply), body),

@@ -178,6 +178,7 @@ def _bad_inputs(root):
     (root / "v3.ipynb").write_text(json.dumps(
         {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": []}))
     (root / "list.ipynb").write_text("[1, 2]")
+    (root / "surrogate.ipynb").write_text(raw.replace("Some notes.", "bad \\ud800 text"))
     os.mkfifo(root / "fifo.ipynb")  # unreadable as a notebook even for root
     os.symlink("loop2.ipynb", root / "loop1.ipynb")
     os.symlink("loop1.ipynb", root / "loop2.ipynb")
@@ -191,7 +192,7 @@ def test_bad_inputs_one_line_each(tmp_path, capsys):
                 if p.is_file() and not p.is_symlink()
                 and p.name not in ("fifo.ipynb", "good.ipynb")}
     names = ["good.ipynb", "truncated.ipynb", "binary.ipynb", "empty.ipynb", "v3.ipynb",
-             "list.ipynb", "fifo.ipynb", "loop1.ipynb", "missing.ipynb"]
+             "list.ipynb", "surrogate.ipynb", "fifo.ipynb", "loop1.ipynb", "missing.ipynb"]
     code = main(["clean", *(str(root / n) for n in names)])
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -202,12 +203,13 @@ def test_bad_inputs_one_line_each(tmp_path, capsys):
     assert reasons["empty.ipynb"] == "empty file"
     assert "nbformat 3" in reasons["v3.ipynb"]
     assert "not a notebook" in reasons["list.ipynb"]
+    assert "lone surrogate" in reasons["surrogate.ipynb"]
     assert "not a regular file" in reasons["fifo.ipynb"]
     assert "symlink loop" in reasons["loop1.ipynb"]
     assert "missing.ipynb" in reasons
     assert "no such file" in reasons["missing.ipynb"]
-    assert "cleaned 1 of 8 notebooks" in err[-1]
-    assert "8 errors" in err[-1]
+    assert "cleaned 1 of 9 notebooks" in err[-1]
+    assert "9 errors" in err[-1]
     assert not _secrets_in(good)  # the good file was still cleaned
     for name, data in snapshot.items():
         assert (root / name).read_bytes() == data, name

@@ -236,3 +236,22 @@ def test_pre_commit_hooks(repo):
     scan = _run([pre_commit, "run", "aisafe-nb-scan"], root, env, check=False)
     assert scan.returncode == 1, scan.stdout
     assert fakes.openai_key(8).encode() not in scan.stdout
+
+
+def test_git_config_is_only_asked_when_it_may_hold_keys(repo, monkeypatch):
+    from aisafe_nb.cli import git_filter
+
+    root, env = repo
+    for key in ("HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_NOSYSTEM"):
+        monkeypatch.setenv(key, env[key])
+    for key in ("GIT_DIR", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_CONFIG_GLOBAL"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(root)
+    assert not git_filter._config_may_set_keys()
+    assert git_filter._git_keys(True) == ([], [])
+    _run(["git", "config", "filter.nbstripout.extrakeys", "metadata.a"], root, env)
+    assert git_filter._config_may_set_keys()
+    assert git_filter._git_keys(True) == (["metadata.a"], [])
+    _run(["git", "config", "--unset", "filter.nbstripout.extrakeys"], root, env)
+    _run(["git", "config", "--global", "include.path", "other.gitconfig"], root, env)
+    assert git_filter._config_may_set_keys()  # an include may hide the key: ask git

@@ -65,8 +65,10 @@ def test_clean_folder_exits_0(tmp_path, capsys):
 def test_json_shape_and_exit_1(tmp_path, capsys):
     nb = leaky(tmp_path / "leak.ipynb")
     code, data, err = run_json(capsys, str(tmp_path))
-    assert code == 1 and err == ""
-    assert set(data) == {"findings", "errors"} and data["errors"] == []
+    assert code == 1
+    assert err == ""
+    assert set(data) == {"findings", "errors"}
+    assert data["errors"] == []
     by_type = {f["type"]: f for f in data["findings"]}
     assert set(by_type) == {"openai-api-key", "email"}
     key = by_type["openai-api-key"]
@@ -76,8 +78,10 @@ def test_json_shape_and_exit_1(tmp_path, capsys):
         "fingerprint": key["fingerprint"], "confidence": key["confidence"],
     }
     assert by_type["email"]["field"] == "outputs/0/text"
-    assert by_type["email"]["line"] == 1 and by_type["email"]["column"] == 14
-    assert KEY not in json.dumps(data) and EMAIL not in json.dumps(data)
+    assert by_type["email"]["line"] == 1
+    assert by_type["email"]["column"] == 14
+    assert KEY not in json.dumps(data)
+    assert EMAIL not in json.dumps(data)
 
 
 def test_reveal_adds_match(tmp_path, capsys):
@@ -92,12 +96,15 @@ def test_text_format_lines(tmp_path, capsys):
     assert main(["scan", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert f"{nb}:cell 1:line 2: openai-api-key  sk-proj-" in out
-    assert "(source)" in out and "(outputs/0/text)" in out
+    assert "(source)" in out
+    assert "(outputs/0/text)" in out
     assert f"{tmp_path / 'settings.py'}:line 1: github-token  ghp_" in out
     assert out.strip().splitlines()[-1] == (
         "3 findings (2 secrets, 1 personal data) in 2 of 2 files"
     )
-    assert KEY not in out and GH not in out and EMAIL not in out
+    assert KEY not in out
+    assert GH not in out
+    assert EMAIL not in out
 
 
 def test_kinds_option(tmp_path, capsys):
@@ -123,14 +130,16 @@ def test_baseline_round_trip(tmp_path, capsys):
                  str(tmp_path / "nb")]) == 0
     stored = json.loads(baseline.read_text())
     assert len(stored["fingerprints"]) == 2
-    assert KEY not in baseline.read_text() and EMAIL not in baseline.read_text()
+    assert KEY not in baseline.read_text()
+    assert EMAIL not in baseline.read_text()
     capsys.readouterr()
     assert main(["scan", "--baseline", str(baseline), str(tmp_path / "nb")]) == 0
     assert "2 in baseline" in capsys.readouterr().out
     # A new secret is still reported.
     (tmp_path / "nb" / "new.py").write_text(f'T = "{GH}"\n', encoding="utf-8")
     code, data, _ = run_json(capsys, "--baseline", str(baseline), str(tmp_path / "nb"))
-    assert code == 1 and [f["type"] for f in data["findings"]] == ["github-token"]
+    assert code == 1
+    assert [f["type"] for f in data["findings"]] == ["github-token"]
 
 
 def test_update_baseline_needs_a_file(tmp_path, capsys):
@@ -152,6 +161,23 @@ def test_settings_from_pyproject(tmp_path, capsys, monkeypatch):
     ]
 
 
+def test_baseline_and_allow_patterns_from_settings(tmp_path, capsys, monkeypatch):
+    leaky(tmp_path / "nb" / "leak.ipynb")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.aisafe-nb]\nbaseline = "aisafe-baseline.json"\n'
+        'allow_patterns = ["^' + EMAIL.split("@")[0] + '@"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path / "nb")
+    code, data, _ = run_json(capsys, ".")
+    assert code == 1
+    assert [f["type"] for f in data["findings"]] == ["openai-api-key"]
+    assert main(["scan", "--update-baseline", "."]) == 0
+    assert (tmp_path / "aisafe-baseline.json").is_file()
+    capsys.readouterr()
+    assert main(["scan", "."]) == 0
+
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_gitignore_respected_and_checkpoints_included(tmp_path, capsys):
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
@@ -164,7 +190,8 @@ def test_gitignore_respected_and_checkpoints_included(tmp_path, capsys):
     _, data, _ = run_json(capsys, "--no-checkpoints", str(tmp_path))
     assert data["findings"] == []
     _, data, _ = run_json(capsys, "--no-gitignore", str(tmp_path))
-    assert {f["path"] for f in data["findings"]} == {str(cp), str(tmp_path / "build" / "copy.ipynb")}
+    copy = tmp_path / "build" / "copy.ipynb"
+    assert {f["path"] for f in data["findings"]} == {str(cp), str(copy)}
 
 
 def _bad_files(folder: Path) -> dict[str, str]:
@@ -221,7 +248,8 @@ def test_parallel_matches_serial(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("aisafe_nb.report.collect.PARALLEL_MIN_BYTES", 0)
     _, serial, _ = run_json(capsys, "-j", "1", str(tmp_path))
     _, parallel, _ = run_json(capsys, "-j", "2", str(tmp_path))
-    assert parallel == serial and len(serial["findings"]) == 8
+    assert parallel == serial
+    assert len(serial["findings"]) == 8
 
 
 def test_output_file_is_written(tmp_path, capsys):
@@ -238,7 +266,8 @@ def test_subprocess_exit_codes_and_stderr(tmp_path):
     (tmp_path / "bad" / "broken.ipynb").write_text("{", encoding="utf-8")
     ok = subprocess.run([str(SCRIPT), "scan", str(tmp_path / "ok")], capture_output=True,
                         text=True, check=False)
-    assert ok.returncode == 0 and ok.stderr == ""
+    assert ok.returncode == 0
+    assert ok.stderr == ""
     bad = subprocess.run([str(SCRIPT), "scan", "-f", "json", str(tmp_path / "bad")],
                          capture_output=True, text=True, check=False)
     assert bad.returncode == 2
@@ -246,7 +275,8 @@ def test_subprocess_exit_codes_and_stderr(tmp_path):
                          "invalid JSON at line 1 column 2\n"
     assert len(json.loads(bad.stdout)["findings"]) == 2
     usage = subprocess.run([str(SCRIPT), "scan"], capture_output=True, text=True, check=False)
-    assert usage.returncode == 2 and "PATH" in usage.stderr
+    assert usage.returncode == 2
+    assert "PATH" in usage.stderr
 
 
 def test_scan_does_not_import_nbformat_or_ipython(tmp_path):

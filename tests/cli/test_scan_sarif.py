@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from aisafe_nb.cli import main
@@ -48,19 +49,22 @@ def test_sarif_is_valid_and_complete(tmp_path, capsys, monkeypatch):
     assert sorted(rules) == ["email", "openai-api-key"]
     results = {r["ruleId"]: r for r in run["results"]}
     key = results["openai-api-key"]
-    assert key["level"] == "error" and results["email"]["level"] == "warning"
+    assert key["level"] == "error"
+    assert results["email"]["level"] == "warning"
     assert rules[key["ruleIndex"]] == "openai-api-key"
     loc = key["locations"][0]["physicalLocation"]
     assert loc["artifactLocation"]["uri"] == "nb/leak.ipynb"
     # The region points at the line of the raw .ipynb file that holds the key.
     raw_lines = path.read_text(encoding="utf-8").splitlines()
     assert KEY in raw_lines[loc["region"]["startLine"] - 1]
-    assert key["properties"]["cell"] == 1 and key["properties"]["field"] == "source"
+    assert key["properties"]["cell"] == 1
+    assert key["properties"]["field"] == "source"
     assert key["partialFingerprints"]["aisafeFingerprint/v1"]
     notes = run["invocations"][0]["toolExecutionNotifications"]
     assert run["invocations"][0]["executionSuccessful"] is False
     assert "invalid JSON" in notes[0]["message"]["text"]
-    assert KEY not in json.dumps(doc) and EMAIL not in json.dumps(doc)
+    assert KEY not in json.dumps(doc)
+    assert EMAIL not in json.dumps(doc)
 
 
 def test_sarif_of_a_clean_scan_is_valid(tmp_path, capsys):
@@ -75,9 +79,5 @@ def test_schema_rejects_a_broken_document():
     # The validator really checks: a result without a message is not SARIF.
     bad = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}},
                                           "results": [{"ruleId": "x"}]}]}
-    try:
+    with pytest.raises(jsonschema.ValidationError, match="message"):
         _validate(bad)
-    except jsonschema.ValidationError as exc:
-        assert "message" in str(exc)
-    else:
-        raise AssertionError("invalid SARIF was accepted")

@@ -120,6 +120,7 @@ CONTEXT_CASES = [
     ("authorization-header", F.bearer_header),
     ("generic-secret", lambda s: f'internal_service_token = "{F.generic_secret(s)}"'),
     ("generic-secret", lambda s: f"MY_SERVICE_SECRET={F.generic_secret(s)}"),
+    ("generic-secret", lambda s: f"%env MY_SERVICE_TOKEN={F.generic_secret(s)}"),
     ("generic-secret", lambda s: f'db_password = "Tr0ub4dor{s}&3"'),
     ("date-of-birth", lambda s: f"DOB: {F.date_of_birth(s)}"),
     ("date-of-birth", lambda s: f"She was born on {F.date_of_birth(s)}."),
@@ -133,6 +134,12 @@ CONTEXT_CASES = [
     ("person-name", lambda s: f"Best regards,\n{F.full_name(s)}\n"),
     ("person-name", lambda s: f"Patient {F.full_name(s)} was admitted."),
     ("person-name", lambda s: f"An email from {F.full_name(s)} arrived."),
+    ("person-name", lambda s: f"Dear Mr. O'{F.last_name(s)},"),
+    ("person-name", lambda s: f"name: 'Mary-{F.first_name(s)} {F.last_name(s)}'"),
+    ("person-name", lambda s: f"Regards,\n{F.first_name(s)} O'{F.last_name(s)}\n"),
+    # Names outside the census lists, assembled so this file holds no literal name.
+    ("person-name", lambda s: "customer_name = '" + "Kwame" + " Mensah'"),
+    ("person-name", lambda s: '{"first_name": "' + "Aiko" + '", "surname": "' + "Tanaka" + '"}'),
     ("street-address", lambda s: "Ship to Haupt" + f"straße {s + 12}, 10115 Berlin."),
     ("street-address", lambda s: f"Le bureau: {s + 12} rue " + "de la Paix, 75002 Paris."),
 ]
@@ -145,6 +152,22 @@ CONTEXT_CASES = [
 def test_context_positive(type_: str, make: Callable[[int], str], seed: int) -> None:
     text = make(seed)
     assert type_ in {f.type for f in scan_text(text)}, text
+
+
+def _jwt_io_example() -> str:
+    """jwt.io's default token: published in countless tutorials, not a secret."""
+    return ".".join(
+        (
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+            "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ",
+            "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV" + "_adQssw5c",
+        )
+    )
+
+
+def _stripe_docs_key() -> str:
+    """The test key shown throughout Stripe's documentation."""
+    return "sk_" + "test_" + "4eC39HqLyjWDarjtT1zdp7dc"
 
 
 def _aws_doc_pair() -> str:
@@ -163,6 +186,8 @@ NEGATIVES = [
     'client = OpenAI(base_url="http://localhost:8000/v1", api_key="EMPTY")',
     "masked: sk-proj-****************abcd",
     _aws_doc_pair(),
+    f"token = '{_jwt_io_example()}'",
+    f"stripe.api_key = '{_stripe_docs_key()}'",
     f"publishable = '{F.stripe_publishable(1)}'",
     "request_id = '3f2504e0-4f89-11d3-9a0c-0305e82c3301'",
     "commit 9fceb02d0ae598e95dc970b74767f19372d61af8",
@@ -188,6 +213,13 @@ NEGATIVES = [
     "headers = {'Authorization': f'Bearer {api_key}'}",
     "[REDACTED:openai-api-key] <EMAIL_1> <PERSON_NAME_2> <PHONE_NUMBER_1>",
     "git@github.com:org/repo.git and logo@2x.png",
+    "# Client Error.\n400: ('bad_request',)\nCustomer Support replied.",
+    "name = 'Mask'\naliases = ['mask']",
+    '"display_name": "Echo Kernel",',
+    "split('a:b::c') gives ['a', 'b', '', 'c']",
+    "# https://username:password@host.com:80/path?query#fragment",
+    "The Modified Julian Day number counts days since 1858.",
+    "last: Value\nreporter: Github Actions\nowner: Data Platform Team",
     "Released on May 5, 2023 in San Francisco; Grace period ends June 1.",
 ]
 

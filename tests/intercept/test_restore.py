@@ -141,3 +141,14 @@ def test_events_without_placeholders_pass_byte_for_byte():
     out, seen = run_tap(raw, 9)
     assert out == raw
     assert len(seen) == 5
+
+
+def test_json_mode_answers_stay_valid_json():
+    content = json.dumps({"who": "<PERSON_NAME_1>", "note": "x"})
+    answer = {"choices": [{"message": {"content": content}}]}
+    plain = restore_json(answer, VAULT)
+    with pytest.raises(ValueError, match="Expecting"):
+        json.loads(plain["choices"][0]["message"]["content"])  # why JSON mode needs escaping
+    escaped = restore_json(answer, VAULT, escape_all=True)
+    parsed = json.loads(escaped["choices"][0]["message"]["content"])
+    assert parsed["who"] == VAULT["<PERSON_NAME_1>"]

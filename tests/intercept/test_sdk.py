@@ -207,3 +207,23 @@ def test_async_client(fake, guarded, secrets, prompt):
     assert secrets["name"] in plain
     assert secrets["email"] in streamed
     assert secrets["card"] in streamed
+
+
+def test_structured_output_parse(fake, guarded, secrets):
+    from pydantic import BaseModel
+
+    class Echo(BaseModel):
+        text: str
+
+    prompt = f"My name is {secrets['name']}, mail {secrets['email']}"
+    c = client(fake)
+    parsed = c.chat.completions.parse(
+        model=MODEL, messages=[{"role": "user", "content": prompt}], response_format=Echo
+    )
+    assert parsed.choices[0].message.parsed == Echo(text=prompt)
+    with c.chat.completions.stream(
+        model=MODEL, messages=[{"role": "user", "content": prompt}], response_format=Echo
+    ) as stream:
+        final = stream.get_final_completion()
+    assert final.choices[0].message.parsed == Echo(text=prompt)
+    assert_clean(fake, {k: secrets[k] for k in ("name", "email")})

@@ -21,7 +21,7 @@ def test_quickstart_file_scans_clean_and_has_kernelspec():
     nbformat.validate(nb)
     assert nb.metadata["kernelspec"]["name"] == "python3"
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
-    assert "LEAD: API-guard section goes here" in text
+    assert "## 8. The API guard" in text
 
 
 @pytest.mark.kernel
@@ -38,5 +38,9 @@ def test_quickstart_runs_top_to_bottom(tmp_path):
     assert "moved 1 key(s)" in outputs
     assert "<EMAIL_1>" in outputs
     assert "<PERSON_NAME_1>" in outputs
+    # section 8, the API guard against the bundled local endpoint
+    assert "user reads:" in outputs
+    assert "stopped after" in outputs
+    assert "BudgetExceeded" in outputs or "budget" in outputs.lower()
     assert [f.type for f in scan_text(outputs, kinds=("secret",))] == []
     assert not list(tmp_path.glob(".env"))  # the demo wrote its .env in a temp folder
