@@ -297,8 +297,6 @@ _DOC_EMAIL_LOCALS = frozenset(
         "me",
         "first.last",
         "firstname.lastname",
-        "john.doe",
-        "jane.doe",
         "test",
         "foo",
         "info",
@@ -323,6 +321,20 @@ def email(value: str) -> bool:
 
 
 _FICTIONAL_PHONE = regex.compile(r"555[ .-]?01\d\d$")
+_PLACEHOLDER_PHONES = frozenset(("1234567890", "0123456789", "9876543210"))
+
+
+@register("phone_formatted")
+def phone_formatted(value: str) -> bool:
+    """A North American number written as one (``(555) 123-4567``, ``415-555-0199``).
+
+    Only placeholder digit runs are rejected: `phonenumbers` would also reject unassigned
+    and fictional ranges, but in a prompt those are still someone's way of writing a phone.
+    """
+    digits = "".join(c for c in value if c.isdigit())
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    return len(digits) == 10 and _longest_run(digits) < 5 and digits not in _PLACEHOLDER_PHONES
 
 
 @register("phone")
@@ -371,7 +383,9 @@ def _card_brand_ok(d: str) -> bool:
 def credit_card(value: str) -> bool:
     """Luhn checksum plus a real brand prefix and length; all-same digits rejected."""
     d = "".join(c for c in value if c.isdigit())
-    if not 12 <= len(d) <= 19 or len(set(d)) < 4:
+    # Well-known test numbers (4111 1111 1111 1111) are still card numbers in a prompt or a
+    # notebook: only all-same-digit runs are rejected.
+    if not 12 <= len(d) <= 19 or len(set(d)) < 2:
         return False
     return _card_brand_ok(d) and luhn(d)
 

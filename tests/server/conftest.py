@@ -13,7 +13,6 @@ import pytest
 
 from tests.fakes import openai_key
 
-pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
 
 @pytest.fixture
