@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin, get_type_hints
+
+import tomllib
 
 CONFIG_FILES = (".aisafe-nb.toml", "pyproject.toml")
 ENV_PREFIX = "AISAFE_NB_"
@@ -97,7 +98,9 @@ class Policy:
         return cls(**_coerce_all(data, source=source))
 
     @classmethod
-    def load(cls, start: Path | None = None, *, environ: Mapping[str, str] | None = None) -> Policy:
+    def load(
+        cls, start: Path | None = None, *, environ: Mapping[str, str] | None = None
+    ) -> Policy:
         """Read the nearest configuration file from `start` upwards, then the environment."""
         data: dict[str, Any] = {}
         found = find_config_file(start or Path.cwd())
@@ -108,7 +111,7 @@ class Policy:
 
 
 def find_config_file(start: Path) -> Path | None:
-    """The nearest ``.aisafe-nb.toml``, or ``pyproject.toml`` with our table, at or above `start`."""
+    """The nearest ``.aisafe-nb.toml`` (or ``pyproject.toml`` with our table) from `start` up."""
     here = start.resolve()
     if here.is_file():
         here = here.parent
@@ -168,13 +171,15 @@ def _coerce_all(data: Mapping[str, Any], *, source: str) -> dict[str, Any]:
     return out
 
 
-def _coerce(name: str, hint: Any, value: Any, source: str) -> Any:  # noqa: PLR0911
+def _coerce(name: str, hint: Any, value: Any, source: str) -> Any:
     """Check `value` against the declared type, converting strings from the environment."""
     origin, args = get_origin(hint), get_args(hint)
     bad = PolicyError(f"{source}: setting {name!r} has an invalid value {value!r}")
     if origin is Literal:
         if value not in args:
-            raise PolicyError(f"{source}: setting {name!r} must be one of {list(args)}, not {value!r}")
+            raise PolicyError(
+                f"{source}: setting {name!r} must be one of {list(args)}, not {value!r}"
+            )
         return value
     if hint is bool:
         if isinstance(value, str):
@@ -192,7 +197,9 @@ def _coerce(name: str, hint: Any, value: Any, source: str) -> Any:  # noqa: PLR0
         except (TypeError, ValueError):
             raise bad from None
     if origin is tuple:
-        items = [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+        items = value
+        if isinstance(value, str):
+            items = [v.strip() for v in value.split(",") if v.strip()]
         if not isinstance(items, (list, tuple)):
             raise bad
         if args and args[-1] is not Ellipsis:

@@ -70,7 +70,8 @@ def step_clean(folder: Path) -> None:
     heading("3. Clean a copy for sharing (strip outputs, redact secrets and personal data)")
     target = OUT / "clean"
     shutil.rmtree(target, ignore_errors=True)
-    run("clean", "--pii", "--output-dir", str(target.relative_to(ROOT)), str(folder.relative_to(ROOT)))
+    out, src = str(target.relative_to(ROOT)), str(folder.relative_to(ROOT))
+    run("clean", "--pii", "--output-dir", out, src)
     heading("4. Scan the cleaned copy")
     code = run("scan", str(target.relative_to(ROOT)))
     print(f"(exit code {code}: 0 means nothing left)")

@@ -56,6 +56,7 @@ def build(folder: Path, seed: int = 7) -> list[Path]:
     rng = random.Random(seed)
     key = fake_openai_key(rng)
     token = fake_github_token(rng)
+    person = "Jane" + " " + "Doe"
     contact = "jane.doe" + "@" + "northwind-clinic.com"
     phone = "+1 415 555 " + "0" + "198"
     card = "4111 1111 " + "1111 1111"
@@ -75,7 +76,8 @@ def build(folder: Path, seed: int = 7) -> list[Path]:
         "02-customer-prompt.ipynb": _notebook(
             [
                 _code(
-                    "ticket = '''Hi, my name is Jane Doe. Please call me on "
+                    "ticket = '''Hi, my name is "
+                    f"{person}. Please call me on "
                     f"{phone} or write to {contact}.\nMy card {card} was charged twice.'''\n"
                     "prompt = f'Summarise this ticket: {ticket}'",
                     n=1,

@@ -326,7 +326,7 @@ _PLACEHOLDER_PHONES = frozenset(("1234567890", "0123456789", "9876543210"))
 
 @register("phone_formatted")
 def phone_formatted(value: str) -> bool:
-    """A North American number written as one (``(555) 123-4567``, ``415-555-0199``).
+    """A North American number written as one: ``(NNN) NNN-NNNN``, ``NNN-NNN-NNNN``.
 
     Only placeholder digit runs are rejected: `phonenumbers` would also reject unassigned
     and fictional ranges, but in a prompt those are still someone's way of writing a phone.
@@ -383,7 +383,7 @@ def _card_brand_ok(d: str) -> bool:
 def credit_card(value: str) -> bool:
     """Luhn checksum plus a real brand prefix and length; all-same digits rejected."""
     d = "".join(c for c in value if c.isdigit())
-    # Well-known test numbers (4111 1111 1111 1111) are still card numbers in a prompt or a
+    # Well-known test numbers (Visa's 4111… test card) are still card numbers in a prompt or a
     # notebook: only all-same-digit runs are rejected.
     if not 12 <= len(d) <= 19 or len(set(d)) < 2:
         return False

@@ -257,7 +257,7 @@ class _Write:
 def _plan(
     path: Path, policy: Policy, *, dest: Path | None, write: bool, want_diff: bool
 ) -> FileResult | _Write:
-    from aisafe_nb.notebook.load import NotebookError, read_notebook_text
+    from aisafe_nb.notebook.load import NotebookError, os_reason, read_notebook_text
     from aisafe_nb.notebook.sanitize import sanitize_in_place
     from aisafe_nb.notebook.write import notebook_to_bytes
 
@@ -275,7 +275,7 @@ def _plan(
     except NotebookError as exc:
         return FileResult(path, "error", error=exc.reason)
     except OSError as exc:
-        return FileResult(path, "error", error=_os_reason(exc))
+        return FileResult(path, "error", error=os_reason(exc))
     except RecursionError:
         return FileResult(path, "error", error="notebook nested too deeply")
     except UnicodeEncodeError:
@@ -297,6 +297,8 @@ def _plan(
 
 def _finish(plan: _Write) -> FileResult:
     """Write one file atomically (the folder is fsynced by the caller)."""
+    from aisafe_nb.notebook.load import os_reason
+
     try:
         if plan.before is None:
             plan.target.parent.mkdir(parents=True, exist_ok=True)
@@ -307,7 +309,7 @@ def _finish(plan: _Write) -> FileResult:
                        error="file changed while it was being cleaned; left as is (run again)")
     except OSError as exc:
         return replace(plan.result, status="error", written=None, findings=(),
-                       error=_os_reason(exc))
+                       error=os_reason(exc))
     return plan.result
 
 
@@ -343,17 +345,3 @@ def _diff(path: Path, old: str, new: bytes) -> str:
     return "".join(lines)
 
 
-def _os_reason(exc: OSError) -> str:
-    import errno
-
-    if exc.errno == errno.ELOOP:
-        return "symlink loop"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    if exc.errno == errno.ENOENT:
-        return "no such file"
-    if exc.errno == errno.EISDIR:
-        return "is a directory"
-    if exc.errno == errno.EROFS:
-        return "read-only file system"
-    return exc.strerror or type(exc).__name__

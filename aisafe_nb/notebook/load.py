@@ -54,7 +54,7 @@ def read_bytes(path: str | Path) -> bytes:
     except FileNotFoundError:
         raise NotebookError(p, "no such file") from None
     except OSError as exc:
-        raise NotebookError(p, _os_reason(exc)) from None
+        raise NotebookError(p, os_reason(exc)) from None
 
 
 def read_notebook_text(text: str | bytes, path: str | Path | None = None) -> dict[str, Any]:
@@ -118,13 +118,16 @@ def _parse(raw: str | bytes, path: str | Path | None) -> dict[str, Any]:
     return check_notebook(data, path)
 
 
-def _os_reason(exc: OSError) -> str:
+def os_reason(exc: OSError) -> str:
+    """A short reason for an OS error on a user's file, for one-line messages."""
     if exc.errno == errno.ELOOP:
         return "symlink loop"
     if exc.errno == errno.ENOENT:
         return "no such file"
-    if exc.errno == errno.EACCES:
+    if exc.errno in (errno.EACCES, errno.EPERM):
         return "permission denied"
     if exc.errno == errno.EISDIR:
         return "is a directory"
+    if exc.errno == errno.EROFS:
+        return "read-only file system"
     return exc.strerror or type(exc).__name__

@@ -98,15 +98,33 @@ def test_multipart_passes_through_and_is_logged(fake, make_guard, http):
     assert "multipart/form-data" in entry["reason"]
 
 
-def test_each_ipython_cell_starts_a_new_count(make_guard):
-    from IPython.core.interactiveshell import InteractiveShell
+_CELL_COUNT_SCRIPT = """
+from IPython.core.interactiveshell import InteractiveShell
+from aisafe_nb.intercept import install
+from aisafe_nb.policy import Policy
 
-    shell = InteractiveShell.instance()
-    guard = make_guard()
-    guard.loop.cell_calls = 7
-    shell.run_cell("x = 1", store_history=False)
-    assert guard.loop.cell_calls == 0
-    install.unguard()
-    guard.loop.cell_calls = 7
-    shell.run_cell("x = 2", store_history=False)
-    assert guard.loop.cell_calls == 7  # the hook left with the guard
+shell = InteractiveShell.instance()
+guard = install.guard(Policy(state_dir=STATE))
+guard.loop.cell_calls = 7
+shell.run_cell("x = 1", store_history=False)
+assert guard.loop.cell_calls == 0, guard.loop.cell_calls
+install.unguard()
+guard.loop.cell_calls = 7
+shell.run_cell("x = 2", store_history=False)
+assert guard.loop.cell_calls == 7, "the hook must leave with the guard"
+print("ok")
+"""
+
+
+def test_each_ipython_cell_starts_a_new_count(tmp_path):
+    # In its own process: IPython allows one shell singleton per process, and the kernel
+    # tests own this process's.
+    import subprocess
+    import sys
+
+    script = f"STATE = {str(tmp_path)!r}\n" + _CELL_COUNT_SCRIPT
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("ok")

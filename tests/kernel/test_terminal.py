@@ -20,9 +20,10 @@ KEY = openai_key(11)
 
 @pytest.fixture(scope="module")
 def shell():
-    from IPython.testing.globalipapp import start_ipython
+    from IPython.testing import globalipapp
 
-    return start_ipython()
+    globalipapp.start_ipython()  # returns the shell only on its first call in a process
+    return globalipapp.get_ipython()
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import pytest
 from tests.fakes import openai_key
 
 
-
 @pytest.fixture
 def jp_server_config():
     return {"ServerApp": {"jpserver_extensions": {"aisafe_nb": True}}}
