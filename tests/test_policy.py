@@ -18,7 +18,8 @@ def write(path: Path, text: str) -> Path:
 def test_defaults_without_any_configuration(tmp_path):
     policy = Policy.load(tmp_path, environ={})
     assert policy == Policy()
-    assert policy.redact_secrets and not policy.redact_pii
+    assert policy.redact_secrets
+    assert not policy.redact_pii
     assert policy.mode == "warn"
 
 
@@ -98,4 +99,5 @@ def test_dashes_and_underscores_name_the_same_setting():
 def test_every_name_is_listed_once():
     names = Policy.names()
     assert len(names) == len(set(names))
-    assert "mode" in names and "save_mode" in names
+    assert "mode" in names
+    assert "save_mode" in names

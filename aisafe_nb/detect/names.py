@@ -1,7 +1,8 @@
-"""Person-name checks over the bundled census lists (data/names.txt, data/names_stop.txt).
+"""Person-name checks over the bundled name lists (data/names*.txt).
 
 No network model is available at run time, so names are recognised by context (the rule
-patterns in pii.toml) plus public-domain first-name and surname lists. The lists load on
+patterns in pii.toml) plus first-name and surname lists: the US census (names.txt) and
+common names of other countries (names_intl.txt). The lists load on
 first use only: text without a capitalised word pair never pays for them.
 """
 
@@ -40,10 +41,11 @@ def lists() -> NameLists:
     """Load the name lists once per process."""
     data = resources.files("aisafe_nb.detect") / "data"
     names = _sections((data / "names.txt").read_text(encoding="utf-8"))
+    intl = _sections((data / "names_intl.txt").read_text(encoding="utf-8"))
     stop = _sections((data / "names_stop.txt").read_text(encoding="utf-8"))
     return NameLists(
-        first=frozenset(names["first"]),
-        last=frozenset(names["last"]),
+        first=frozenset(names["first"] | intl["first"]),
+        last=frozenset(names["last"] | intl["last"]),
         ambiguous=frozenset(stop["ambiguous"]),
         never=frozenset(stop["never"]),
     )
@@ -114,3 +116,19 @@ def is_full_name(value: str) -> bool:
     if not _in(head, nl.first) or head in nl.ambiguous:
         return False
     return _in(tail, nl.last) and tail not in nl.ambiguous
+
+
+def is_triple_name(value: str) -> bool:
+    """Three names: a clear first name, a listed first name or surname, a listed surname."""
+    nl = lists()
+    toks = _tokens(value)
+    if len(toks) != 3 or any(t in nl.never or t in nl.ambiguous for t in toks):
+        return False
+    head, mid, tail = toks
+    return _in(head, nl.first) and (_in(mid, nl.first) or _in(mid, nl.last)) and _in(tail, nl.last)
+
+
+def is_listed_name(word: str) -> bool:
+    """`word` (lower-case) is a listed first name or surname and not an ordinary word."""
+    nl = lists()
+    return (word in nl.first or word in nl.last) and word not in nl.ambiguous

@@ -5,7 +5,8 @@ Rules are data so that adding a provider is a table entry and a test, not code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -32,13 +33,19 @@ class LazyPattern:
     (`validate`) so a bad pattern is reported at load time, naming the rule.
     """
 
-    __slots__ = ("_compiled", "flags", "rule_id", "source")
+    __slots__ = ("_compiled", "_std", "builtin", "flags", "rule_id", "source", "std_re")
 
-    def __init__(self, rule_id: str, source: str, flags: int = 0) -> None:
+    def __init__(self, rule_id: str, source: str, flags: int = 0, *, std_re: bool = False) -> None:
         self.rule_id = rule_id
         self.source = source
         self.flags = flags
+        #: Built-in prechecks measured faster in stdlib `re` use it (`re` has no timeout,
+        #: so never for user-supplied patterns).
+        self.std_re = std_re
+        #: Shipped with the package (reviewed, linear-time); see `engine.UNTIMED_MAX`.
+        self.builtin = False
         self._compiled: regex.Pattern[str] | None = None
+        self._std: re.Pattern[str] | None = None
 
     def get(self) -> regex.Pattern[str]:
         """The compiled pattern (compiled now if needed)."""
@@ -48,6 +55,16 @@ class LazyPattern:
             except regex.error as exc:
                 raise RuleError(f"rule {self.rule_id}: bad pattern: {exc}") from exc
         return self._compiled
+
+    def hits(self, text: str, timeout: float | None) -> Iterator[re.Match[str] | regex.Match[str]]:
+        """All matches in `text`, with the engine this pattern was declared for."""
+        if self.std_re:
+            if self._std is None:
+                self.get()  # reports a bad pattern the same way
+                self._std = re.compile(self.source)
+            return self._std.finditer(text)
+        matches: Iterator[regex.Match[str]] = self.get().finditer(text, timeout=timeout)
+        return matches
 
     @property
     def pattern(self) -> str:
@@ -210,12 +227,27 @@ def parse_rule(
     return rule
 
 
-def parse_prechecks(data: dict[str, object], source: str) -> dict[str, LazyPattern]:
-    """The `[prechecks]` table of one rule file (name -> pattern, compiled on first use)."""
+def parse_prechecks(
+    data: dict[str, object], source: str, *, builtin: bool = False
+) -> dict[str, LazyPattern]:
+    """The `[prechecks]` table of one rule file (name -> pattern, compiled on first use).
+
+    A value is a pattern, or (built-in files only) ``{ pattern = "...", engine = "re" }``
+    for a precheck that stdlib `re` runs faster than `regex`.
+    """
     table = data.get("prechecks", {})
     if not isinstance(table, dict):
         raise RuleError(f"{source}: [prechecks] must be a table")
-    return {str(k): LazyPattern(f"precheck {k}", str(v)) for k, v in table.items()}
+    out: dict[str, LazyPattern] = {}
+    for k, v in table.items():
+        std_re = False
+        if isinstance(v, dict):
+            if not builtin or set(v) - {"pattern", "engine"} or v.get("engine") not in ("re",):
+                raise RuleError(f"{source}: precheck {k}: expected a pattern string")
+            std_re, v = True, v.get("pattern", "")
+        out[str(k)] = pattern = LazyPattern(f"precheck {k}", str(v), std_re=std_re)
+        pattern.builtin = builtin
+    return out
 
 
 def _parse_file(
@@ -253,7 +285,7 @@ def builtin_prechecks() -> dict[str, LazyPattern]:
     """The shared prechecks declared by the built-in rule files."""
     out: dict[str, LazyPattern] = {}
     for name, data in _builtin_data():
-        out.update(parse_prechecks(data, name))
+        out.update(parse_prechecks(data, name, builtin=True))
     return out
 
 
@@ -280,8 +312,10 @@ def load_builtin_rules(*, validate: bool = False) -> list[Rule]:
     files = _builtin_data()
     prechecks: dict[str, LazyPattern] = {}
     for name, data in files:
-        prechecks.update(parse_prechecks(data, name))
+        prechecks.update(parse_prechecks(data, name, builtin=True))
     rules: list[Rule] = []
     for name, data in files:
         rules.extend(_parse_file(data, name, prechecks, validate=validate))
+    for rule in rules:
+        rule.pattern.builtin = True
     return rules

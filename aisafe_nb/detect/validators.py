@@ -164,6 +164,14 @@ def _looks_like_identifier(value: str) -> bool:
     return plain * 2 >= len(parts)
 
 
+def _random_lower_alnum(value: str) -> bool:
+    """Lower-case hex or base36 keys (Azure, W&B, Twilio tokens) look "wordish" to the
+    identifier check; they have no separators and many digits, which words do not."""
+    if not value.isalnum():
+        return False
+    return sum(c.isdigit() for c in value) * 4 >= len(value)
+
+
 @register("generic_secret")
 def generic_secret(value: str) -> bool:
     """A literal assigned to a key/token/secret name that looks random, not like a name.
@@ -175,7 +183,9 @@ def generic_secret(value: str) -> bool:
         return False
     if "://" in value or value.startswith(("/", "./", "~", "http")) or "\\" in value:
         return False
-    if _UUID.fullmatch(value) or _WORDISH.fullmatch(value) or _VERSIONISH.fullmatch(value):
+    if _UUID.fullmatch(value) or _VERSIONISH.fullmatch(value):
+        return False
+    if _WORDISH.fullmatch(value) and not _random_lower_alnum(value):
         return False
     if _ENV_NAME.fullmatch(value) or _looks_like_identifier(value):
         return False
@@ -357,6 +367,71 @@ def phone(value: str) -> bool:
     return bool(phonenumbers.is_valid_number(parsed))
 
 
+_PHONE_EXTENSION = regex.compile(r"(?:[ ]?(?:ext\.?|extension)[ ]?|[ ]?x)[0-9]+$")
+_SSN_SHAPE = regex.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{4}")
+_PHONE_SEPARATORS = regex.compile(r"[ .-]")
+_NATIONAL_GROUPINGS = frozenset(((3, 3, 4), (1, 3, 3, 4), (2, 4, 4), (2, 5, 4)))
+_ISO_DATE_START = regex.compile(r"[12][0-9]{3}[-.][01][0-9][-.][0-3][0-9]")
+
+
+@register("phone_written")
+def phone_written(value: str) -> bool:
+    """A phone number in any country's written form, judged by its shape, not by a registry.
+
+    Why not `phonenumbers` here: prompts hold numbers from unassigned or fictional ranges
+    and national numbers of any country; they are still someone's phone, and scrubbing a
+    look-alike costs one placeholder. The shape needs a prefix (``+CC``, ``00CC``, a trunk
+    ``0``, an area code in brackets), an extension, or a phone's length with separators.
+    Decimals (one dot), SSN shapes, zero-padded ids and timestamps (bare, starting with 1)
+    are rejected.
+    """
+    core = _PHONE_EXTENSION.sub("", value)
+    has_ext = len(core) != len(value)
+    digits = "".join(c for c in core if c.isdigit())
+    n = len(digits)
+    if n < 8 or n > 15 or _longest_run(digits) >= 6 or digits in _PLACEHOLDER_PHONES:
+        return False
+    if core[0] == "+":
+        return n >= 10  # country code plus a national number: 10 digits or more
+    if _ISO_DATE_START.match(core):
+        return False
+    dots = core.count(".")
+    if dots == 1 or _SSN_SHAPE.fullmatch(core):
+        return False
+    seps = sum(1 for c in core if c in " .-")
+    if core[0] == "(":
+        return n <= 12
+    if core.startswith("00"):
+        return n >= 10 and not core.startswith("000")
+    if core[0] == "0":
+        # nine digits only when grouped: bare nine-digit runs are zero-padded ids
+        return 10 <= n <= 11 or (n == 9 and seps > 0)
+    if seps >= 2:
+        # Grouped like a North American (3-3-4, 1-3-3-4) or Brazilian (2-4-4, 2-5-4) number;
+        # other groupings without a prefix are thousands (2 345 678) or hex dumps (46 02 01).
+        groups = tuple(len(grp) for grp in _PHONE_SEPARATORS.split(core))
+        return groups in _NATIONAL_GROUPINGS
+    if has_ext:
+        return n == 10 or (n == 11 and digits[0] == "1")
+    return n == 10 and seps == 0 and digits[0] != "1" and _valid_bare_phone(digits)
+
+
+#: Countries whose numbers are often written as ten bare digits (no trunk 0).
+_BARE_PHONE_REGIONS = ("US", "IN", "IT")
+
+
+def _valid_bare_phone(digits: str) -> bool:
+    """A bare ten-digit run is a phone only in a real US, Indian or Italian (mobile)
+    numbering range: most bare ten-digit numbers in notebooks are ids, counts or
+    constants (4294967295)."""
+    import phonenumbers  # lazy: its metadata is only loaded when a candidate appears
+
+    return any(
+        phonenumbers.is_valid_number(phonenumbers.parse(digits, region))
+        for region in _BARE_PHONE_REGIONS
+    )
+
+
 def _card_brand_ok(d: str) -> bool:
     n = len(d)
     two, three, four, six = int(d[:2]), int(d[:3]), int(d[:4]), int(d[:6])
@@ -370,8 +445,10 @@ def _card_brand_ok(d: str) -> bool:
         return 16 <= n <= 19  # Discover
     if 300 <= three <= 305 or two in (36, 38, 39):
         return 14 <= n <= 19  # Diners Club
-    if 3528 <= four <= 3589:
-        return 16 <= n <= 19  # JCB
+    if 3500 <= four <= 3599:
+        return 16 <= n <= 19  # JCB (3528-3589 assigned; generators and test data use all 35xx)
+    if four in (1800, 2131):
+        return n == 15  # JCB, older 15-digit numbers
     if two == 62:
         return 16 <= n <= 19  # UnionPay
     if two in (50, 56, 57, 58) or d[:2] in ("63", "67"):
@@ -583,3 +660,39 @@ def name_pair(value: str) -> bool:
     from aisafe_nb.detect.names import is_full_name
 
     return is_full_name(value)
+
+
+@register("name_triple")
+def name_triple(value: str) -> bool:
+    """Three words: listed first name, listed first name or surname, listed surname."""
+    from aisafe_nb.detect.names import is_triple_name
+
+    return is_triple_name(value)
+
+
+@register("street_suffixed")
+def street_suffixed(value: str) -> bool:
+    """Not an English -ing word ("Offering 2", "Keyring 3"): those end in "ring" too, so a
+    street written as one word with "ring" needs a listed name before it."""
+    word = value.split()[0].lower()
+    if not word.endswith("ring") or "-" in word:
+        return True
+    from aisafe_nb.detect.names import is_listed_name
+
+    stem = word[:-4]  # "Willemring": a name + ring; "Offering", "Keyring" are not
+    return len(stem) >= 4 and is_listed_name(stem)
+
+
+_PLACEHOLDER_ZIPS = frozenset(("00000", "12345", "99999"))
+
+
+@register("city_state_zip")
+def city_state_zip(value: str) -> bool:
+    """A "<City>, <ST> <zip>" line, but not the template itself (City, ST, 12345)."""
+    city, _, rest = value.partition(",")
+    parts = rest.split()
+    return (
+        city.strip().lower() not in ("city", "town", "anytown")
+        and parts[0] not in ("ST", "XX")
+        and parts[1][:5] not in _PLACEHOLDER_ZIPS
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,15 +169,21 @@ def _base_policy() -> Policy:
 
 
 def _start_api_guard(policy: Policy) -> bool:
+    """Start the API guard; on failure say loudly that prompts are not guarded.
+
+    The cell guard must keep working even when the API guard cannot start, so a failure
+    here does not abort `%load_ext`; it is printed to stderr, where it cannot be missed.
+    """
     try:
         from aisafe_nb.intercept.install import guard
-    except ImportError as exc:
-        log.info("aisafe-nb: API guard not available (%s)", exc)
-        return False
-    try:
+
         guard(policy)
-    except Exception as exc:  # the cell guard must work even when the API guard cannot
-        print(f"aisafe-nb: API guard not started: {type(exc).__name__}: {exc}")
+    except Exception as exc:
+        print(
+            f"aisafe-nb: WARNING: the API guard did not start ({type(exc).__name__}: {exc}); "
+            "requests to LLM APIs are NOT scrubbed or budgeted in this session.",
+            file=sys.stderr,
+        )
         return False
     return True
 
