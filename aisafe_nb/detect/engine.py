@@ -51,6 +51,10 @@ def _limit(pattern: LazyPattern, text: str) -> float | None:
 _DATA_URI = regex.compile(r"data:[\w.+-]+/[\w.+-]+;base64,[A-Za-z0-9+/=\s]{64,}")
 
 
+class ScanIncomplete(RuntimeError):
+    """A strict `Detector` could not finish scanning a text (a rule timed out)."""
+
+
 class Detector:
     """Finds secrets and personal data in text using a set of rules.
 
@@ -66,8 +70,12 @@ class Detector:
         allowlist: Allowlist | None = None,
         disabled_types: Iterable[str] = (),
         ner: NameRecognizer | None = None,
+        strict: bool = False,
     ) -> None:
         wanted = set(kinds)
+        #: When True a rule that times out raises `ScanIncomplete` instead of being skipped:
+        #: the API guard must not send a text it could not fully scan (fail closed).
+        self.strict = strict
         disabled = set(disabled_types)
         self.kinds: tuple[Kind, ...] = tuple(k for k in ALL_KINDS if k in wanted)
         self.rules: tuple[Rule, ...] = tuple(
@@ -96,6 +104,7 @@ class Detector:
         *,
         kinds: Iterable[Kind] = ALL_KINDS,
         root: str | os.PathLike[str] | None = None,
+        strict: bool = False,
     ) -> Detector:
         """A detector honouring `allow_patterns`, `baseline` and `disabled_types`.
 
@@ -110,7 +119,11 @@ class Detector:
             fingerprints = load_baseline(path)
         allow = Allowlist.build(policy.allow_patterns, fingerprints)
         return cls(
-            _builtin_rules(), kinds=kinds, allowlist=allow, disabled_types=policy.disabled_types
+            _builtin_rules(),
+            kinds=kinds,
+            allowlist=allow,
+            disabled_types=policy.disabled_types,
+            strict=strict,
         )
 
     def scan(self, text: str) -> list[Finding]:
@@ -206,6 +219,10 @@ class Detector:
             else:
                 matches = list(rule.pattern.finditer(text, timeout=_limit(rule.pattern, text)))
         except TimeoutError:
+            if self.strict:
+                raise ScanIncomplete(
+                    f"rule {rule.id} timed out on a {len(text)}-character text"
+                ) from None
             return
         for match in matches:
             start, end = match.span(rule.group)

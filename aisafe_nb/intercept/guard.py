@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import tomllib
 
+from aisafe_nb.detect.engine import Detector
 from aisafe_nb.intercept.audit import AuditEntry, AuditLog
 from aisafe_nb.intercept.body import scrub_body
 from aisafe_nb.intercept.booking import Booker
@@ -167,7 +168,9 @@ class Guard:
                     "use placeholder, redact, allow or block"
                 )
         if first or operators != self._operators:
-            self.scrubber = MemoScrubber(Scrubber(operators=operators))
+            # strict: a text the detector could not finish scanning is never sent.
+            detector = Detector.from_policy(policy, strict=True)
+            self.scrubber = MemoScrubber(Scrubber(operators=operators, detector=detector))
         self._operators = operators
         self._blocked = blocked
         self.policy = policy

@@ -113,7 +113,7 @@ def iter_fields(nb: Mapping[str, Any]) -> Iterator[Field]:
     if not isinstance(cells, list):
         return
     for i, cell in enumerate(cells):
-        if isinstance(cell, Mapping):
+        if isinstance(cell, dict):
             yield from _cell_fields(cell, i)
 
 
@@ -125,7 +125,7 @@ def _cell_fields(cell: Mapping[str, Any], i: int) -> Iterator[Field]:
     if src is not None:
         yield src
     attachments = cell.get("attachments")
-    if isinstance(attachments, Mapping):
+    if isinstance(attachments, dict):
         for name in attachments:
             if isinstance(name, str) and name:
                 yield Field(i, cid, f"attachments/{name}", (*base, "attachments", name), "key",
@@ -133,7 +133,7 @@ def _cell_fields(cell: Mapping[str, Any], i: int) -> Iterator[Field]:
     outputs = cell.get("outputs")
     if isinstance(outputs, list):
         for j, out in enumerate(outputs):
-            if isinstance(out, Mapping):
+            if isinstance(out, dict):
                 yield from _output_fields(out, i, cid, j, (*base, "outputs", j))
     yield from _metadata_fields(cell.get("metadata"), i, cid, (*base, "metadata"))
 
@@ -158,7 +158,7 @@ def _output_fields(
                 yield _stripped(i, cid, f"{prefix}/traceback", (*base, "traceback"),
                                 "traceback", joined)
     data = out.get("data")
-    if isinstance(data, Mapping):
+    if isinstance(data, dict):
         for mime, value in data.items():
             if not isinstance(mime, str) or _is_binary_mime(mime):
                 continue
@@ -167,7 +167,7 @@ def _output_fields(
                 f = _text_field(value, i, cid, name, path, check_base64=True)
                 if f is not None:
                     yield f
-            elif isinstance(value, Mapping):
+            elif isinstance(value, dict):
                 # application/json and friends: the string leaves of the JSON value.
                 yield from _leaves(value, i, cid, name, path)
 
@@ -175,7 +175,7 @@ def _output_fields(
 def _metadata_fields(
     meta: Any, i: int | None, cid: str | None, path: tuple[str | int, ...]
 ) -> Iterator[Field]:
-    if isinstance(meta, Mapping) and meta:
+    if isinstance(meta, dict) and meta:
         yield from _leaves(meta, i, cid, "metadata", path)
 
 
@@ -189,7 +189,7 @@ def _leaves(
         if isinstance(v, str):
             if v and not _looks_base64(v):
                 yield Field(i, cid, name, p, "str", v, v)
-        elif isinstance(v, Mapping):
+        elif isinstance(v, dict):
             stack.extend((v[k], (*p, k)) for k in reversed(list(v)))
         elif isinstance(v, list):
             stack.extend((v[k], (*p, k)) for k in range(len(v) - 1, -1, -1))
@@ -207,7 +207,11 @@ def _text_field(
     if isinstance(value, str):
         text, stored = value, "str"
     elif isinstance(value, list):
-        text, stored = "".join(x for x in value if isinstance(x, str)), "lines"
+        try:
+            text = "".join(value)  # the common case: a list of str, joined at C speed
+        except TypeError:
+            text = "".join(x for x in value if isinstance(x, str))
+        stored = "lines"
     else:
         return None
     if not text or (check_base64 and _looks_base64(text)):

@@ -59,3 +59,14 @@ def test_pragma_only_on_its_line() -> None:
     found = scan_text(text)
     assert len(found) == 1
     assert found[0].start > text.index("\n")
+
+
+def test_strict_detector_raises_when_a_rule_times_out_and_lenient_one_skips():
+    from aisafe_nb.detect.engine import Detector, ScanIncomplete
+    from aisafe_nb.detect.rules import parse_rule
+
+    slow = parse_rule({"id": "slow", "type": "slow", "kind": "pii", "pattern": "(?:a|aa)+b"})
+    text = "a" * 60
+    assert Detector([slow]).scan(text) == []  # lenient: the slow rule is skipped
+    with pytest.raises(ScanIncomplete, match="rule slow timed out"):
+        Detector([slow], strict=True).scan(text)

@@ -135,3 +135,20 @@ def test_server_error_costs_nothing(fake, guarded, state):
     assert entry["status"] == 400
     assert entry["cost_usd"] == 0
     assert not (state / LEDGER_FILE).exists()
+
+
+def test_a_text_the_detector_cannot_finish_is_not_sent(fake, guarded, monkeypatch):
+    """A rule that times out makes the guard's strict detector give up: fail closed."""
+    from aisafe_nb.detect.engine import Detector
+    from aisafe_nb.detect.rules import parse_rule
+    from aisafe_nb.intercept.memo import MemoScrubber
+    from aisafe_nb.scrub import Scrubber
+
+    # A pattern that backtracks catastrophically even in `regex`; user rules keep the timeout.
+    slow = parse_rule({"id": "slow", "type": "slow", "kind": "pii", "pattern": "(?:a|aa)+b"})
+    strict = Detector([slow], strict=True)
+    monkeypatch.setattr(guarded, "scrubber", MemoScrubber(Scrubber(detector=strict)))
+    with pytest.raises(aisafe_nb.ScrubError) as info:
+        chat(client(fake), "a" * 60)
+    assert fake.requests == []
+    assert "ScanIncomplete" in str(info.value)
