@@ -50,7 +50,7 @@ GUARD_CELLS: tuple[str, ...] = (
         text = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
         print("user reads:", text)"""
     ),
-    "%aisafe budget 0.002",
+    "%aisafe budget 0.003",
     textwrap.dedent(
         """\
         import aisafe_nb
