@@ -10,17 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from aisafe_nb.detect import scan_text
 from benchmarks.labelled.generate import build_cases
-from benchmarks.labelled.score import TARGETS, Tally, failures, score
-
-
-def _aisafe(text: str) -> list[tuple[int, int, str]]:
-    return [(f.start, f.end, f.type) for f in scan_text(text)]
-
-
-def _row(name: str, t: Tally) -> str:
-    return f"{name:24s} {t.labels:6d} {t.tp + t.fp:6d} {t.precision:7.3f} {t.recall:7.3f}"
+from benchmarks.labelled.score import TARGETS, Tally, aisafe_spans, failures, score, table_row
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,13 +26,13 @@ def main(argv: list[str] | None = None) -> int:
         f"labelled set: {len(cases)} texts, {n_labels} labelled values, {n_neg} hard negatives "
         f"(seed {args.seed})\n"
     )
-    by_type, by_group, errors = score(cases, _aisafe)
+    by_type, by_group, errors = score(cases, aisafe_spans)
     print(f"{'type':24s} {'labels':>6s} {'found':>6s} {'prec':>7s} {'recall':>7s}")
     for name in sorted(by_type):
-        print(_row(name, by_type[name]))
+        print(table_row(name, by_type[name]))
     print(f"\n{'group':24s} {'labels':>6s} {'found':>6s} {'prec':>7s} {'recall':>7s}  target P/R")
     for g, (p, r) in TARGETS.items():
-        print(_row(g, by_group.get(g, Tally())) + f"  {p:.2f}/{r:.2f}")
+        print(table_row(g, by_group.get(g, Tally())) + f"  {p:.2f}/{r:.2f}")
     if args.errors:
         print()
         for kind, type_, snip in errors:

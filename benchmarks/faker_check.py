@@ -27,7 +27,7 @@ from collections.abc import Callable
 from faker import Faker
 
 from benchmarks.labelled.generate import Case, group_of
-from benchmarks.labelled.score import TARGETS, Tally, failures, score
+from benchmarks.labelled.score import TARGETS, Tally, aisafe_spans, failures, score, table_row
 
 LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "en_IN", "pt_BR")
 CARD_TYPES = (
@@ -492,14 +492,7 @@ def build_cases(seed: int = 11) -> list[Case]:
     return _secret_cases(g) + _secret_negatives(g) + _pii_cases(g) + _pii_negatives(g)
 
 
-def _scan(text: str) -> list[tuple[int, int, str]]:
-    from aisafe_nb.detect import scan_text
 
-    return [(f.start, f.end, f.type) for f in scan_text(text)]
-
-
-def _row(name: str, t: Tally) -> str:
-    return f"{name:24s} {t.labels:6d} {t.tp + t.fp:6d} {t.precision:7.3f} {t.recall:7.3f}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -513,13 +506,13 @@ def main(argv: list[str] | None = None) -> int:
     n_neg = sum(1 for c in cases if not c.labels)
     print(f"faker set: {len(cases)} texts, {n_labels} labelled values, {n_neg} hard negatives")
     print(f"(seed {args.seed})\n")
-    by_type, by_group, errors = score(cases, _scan)
+    by_type, by_group, errors = score(cases, aisafe_spans)
     print(f"{'type':24s} {'labels':>6s} {'found':>6s} {'prec':>7s} {'recall':>7s}")
     for name in sorted(by_type):
-        print(_row(name, by_type[name]))
+        print(table_row(name, by_type[name]))
     print(f"\n{'group':24s} {'labels':>6s} {'found':>6s} {'prec':>7s} {'recall':>7s}  target P/R")
     for grp, (p, r) in TARGETS.items():
-        print(_row(grp, by_group.get(grp, Tally())) + f"  {p:.2f}/{r:.2f}")
+        print(table_row(grp, by_group.get(grp, Tally())) + f"  {p:.2f}/{r:.2f}")
     if args.errors:
         print()
         for kind, type_, snip in errors:

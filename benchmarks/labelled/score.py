@@ -93,3 +93,15 @@ def failures(by_group: dict[str, Tally]) -> list[str]:
         if t.precision < p_min or t.recall < r_min:
             out.append(f"{g}: P={t.precision:.3f} (>= {p_min}) R={t.recall:.3f} (>= {r_min})")
     return out
+
+
+def aisafe_spans(text: str) -> list[tuple[int, int, str]]:
+    """aisafe-nb's findings in `text` as (start, end, type): what `score` compares."""
+    from aisafe_nb.detect import scan_text
+
+    return [(f.start, f.end, f.type) for f in scan_text(text)]
+
+
+def table_row(name: str, t: Tally) -> str:
+    """One row of the per-type / per-group table the accuracy scripts print."""
+    return f"{name:24s} {t.labels:6d} {t.tp + t.fp:6d} {t.precision:7.3f} {t.recall:7.3f}"
