@@ -191,7 +191,11 @@ def _pool_map(batches: list[list[_Job]], workers: int) -> Iterator[list[FileResu
     # fork keeps start-up cheap (the engine is already imported); elsewhere the default.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    from aisafe_nb.workers import quiet_gc
+
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=quiet_gc
+    ) as pool:
         yield from pool.map(_run_batch, batches)
 
 

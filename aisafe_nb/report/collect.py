@@ -27,6 +27,7 @@ from aisafe_nb.notebook.locate import (
 )
 from aisafe_nb.report.model import TEXT_FIELD, FileError, FileFinding, ScanReport
 from aisafe_nb.walk import has_binary_suffix, looks_binary
+from aisafe_nb.workers import quiet_gc
 
 if TYPE_CHECKING:
     from aisafe_nb.detect.engine import Detector
@@ -180,7 +181,7 @@ def _run(paths: Sequence[Path], detector: Detector, options: ScanOptions) -> lis
 
     try:
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(jobs) as pool:
+        with ctx.Pool(jobs, initializer=quiet_gc) as pool:
             for index, res in pool.imap_unordered(_work, ((i, paths[i]) for i in order)):
                 results[index] = res
     finally:
