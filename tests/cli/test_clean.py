@@ -8,6 +8,7 @@ import shutil
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -216,15 +217,49 @@ def test_bad_inputs_one_line_each(tmp_path, capsys):
     assert all(len(line) < 200 for line in err)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file; FIFO case covers root")
-def test_permission_denied(tmp_path, capsys):
-    path = write(notebook_with_secret(1), tmp_path / "a.ipynb")
+def test_permission_denied():
+    """An unreadable notebook: one line, exit 2, file untouched. Root reads any file, so
+    under root (as in CI) a forked child drops to the unprivileged `nobody` user first."""
+    import shutil
+    import sys
+    import tempfile
+
+    # Not under pytest's tmp folder: that one is private to root, and `nobody` must reach it.
+    folder = Path(tempfile.mkdtemp(prefix="aisafe-perm-"))
+    folder.chmod(0o755)
+    path = write(notebook_with_secret(1), folder / "a.ipynb")
+    before = path.read_bytes()
     os.chmod(path, 0)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: never returns into pytest
+        code = 99
+        try:
+            os.dup2(write_end, 2)
+            sys.stderr = os.fdopen(2, "w", closefd=False)
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+            os.chdir(folder)  # the configuration lookup starts here
+            code = main(["clean", str(path)])
+        except BaseException:
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            sys.stderr.flush()
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        err = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    os.chmod(path, 0o644)
     try:
-        assert main(["clean", str(path)]) == 2
+        assert os.waitstatus_to_exitcode(status) == 2, err
+        assert "permission denied" in err
+        assert path.read_bytes() == before
     finally:
-        os.chmod(path, 0o644)
-    assert "permission denied" in capsys.readouterr().err
+        shutil.rmtree(folder)
 
 
 def test_read_only_folder_keeps_file(tmp_path, capsys):
