@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin, get_type_hints
-
-import tomllib
 
 CONFIG_FILES = (".aisafe-nb.toml", "pyproject.toml")
 ENV_PREFIX = "AISAFE_NB_"

@@ -6,6 +6,7 @@ Rules are data so that adding a provider is a table entry and a test, not code.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -13,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import tomllib
 
 from aisafe_nb.detect.finding import Kind
 

@@ -7,11 +7,10 @@ for a different value gets a numbered suffix instead of being overwritten.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib.resources import files
-
-import tomllib
 
 _NAME_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Assigned variable names taken as-is when they already look like an environment name.

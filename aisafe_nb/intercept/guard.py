@@ -14,6 +14,7 @@ import json
 import os
 import threading
 import time
+import tomllib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,8 +22,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-
-import tomllib
 
 from aisafe_nb.detect.engine import Detector
 from aisafe_nb.intercept.audit import AuditEntry, AuditLog

@@ -7,13 +7,12 @@ the longest table prefix of the name.
 
 from __future__ import annotations
 
+import tomllib
 import warnings
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from aisafe_nb.intercept.errors import AisafeError
 
