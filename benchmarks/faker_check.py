@@ -26,8 +26,8 @@ from collections.abc import Callable
 
 from faker import Faker
 
-from benchmarks.labelled.generate import Case, group_of
-from benchmarks.labelled.score import TARGETS, Tally, aisafe_spans, failures, score, table_row
+from benchmarks.labelled.generate import Case
+from benchmarks.labelled.score import report
 
 LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "en_IN", "pt_BR")
 CARD_TYPES = (
@@ -502,25 +502,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", help="only list errors of this group")
     args = ap.parse_args(argv)
     cases = build_cases(args.seed)
-    n_labels = sum(len(c.labels) for c in cases)
-    n_neg = sum(1 for c in cases if not c.labels)
-    print(f"faker set: {len(cases)} texts, {n_labels} labelled values, {n_neg} hard negatives")
-    print(f"(seed {args.seed})\n")
-    by_type, by_group, errors = score(cases, aisafe_spans)
-    print(f"{'type':24s} {'labels':>6s} {'found':>6s} {'prec':>7s} {'recall':>7s}")
-    for name in sorted(by_type):
-        print(table_row(name, by_type[name]))
-    print(f"\n{'group':24s} {'labels':>6s} {'found':>6s} {'prec':>7s} {'recall':>7s}  target P/R")
-    for grp, (p, r) in TARGETS.items():
-        print(table_row(grp, by_group.get(grp, Tally())) + f"  {p:.2f}/{r:.2f}")
-    if args.errors:
-        print()
-        for kind, type_, snip in errors:
-            if not args.only or group_of(type_) == args.only:
-                print(f"{kind} {type_:22s} {snip}")
-    missed = failures(by_group)
-    print("\nall targets met" if not missed else "\nmissed: " + "; ".join(missed))
-    return 1 if missed else 0
+    return report(
+        "faker set", cases, seed=args.seed, show_errors=args.errors, only_group=args.only
+    )
 
 
 if __name__ == "__main__":

@@ -105,3 +105,35 @@ def aisafe_spans(text: str) -> list[tuple[int, int, str]]:
 def table_row(name: str, t: Tally) -> str:
     """One row of the per-type / per-group table the accuracy scripts print."""
     return f"{name:24s} {t.labels:6d} {t.tp + t.fp:6d} {t.precision:7.3f} {t.recall:7.3f}"
+
+
+def report(
+    title: str,
+    cases: list[Case],
+    *,
+    seed: int,
+    show_errors: bool = False,
+    only_group: str | None = None,
+) -> int:
+    """Score `cases` with aisafe-nb, print the per-type and per-group tables; 1 if a target
+    is missed. Shared by `benchmarks.accuracy` and `benchmarks.faker_check`."""
+    n_labels = sum(len(c.labels) for c in cases)
+    n_neg = sum(1 for c in cases if not c.labels)
+    print(f"{title}: {len(cases)} texts, {n_labels} labelled values, {n_neg} hard negatives "
+          f"(seed {seed})\n")
+    by_type, by_group, errors = score(cases, aisafe_spans)
+    header = f"{'labels':>6s} {'found':>6s} {'prec':>7s} {'recall':>7s}"
+    print(f"{'type':24s} {header}")
+    for name in sorted(by_type):
+        print(table_row(name, by_type[name]))
+    print(f"\n{'group':24s} {header}  target P/R")
+    for grp, (p, r) in TARGETS.items():
+        print(table_row(grp, by_group.get(grp, Tally())) + f"  {p:.2f}/{r:.2f}")
+    if show_errors:
+        print()
+        for kind, type_, snip in errors:
+            if not only_group or group_of(type_) == only_group:
+                print(f"{kind} {type_:22s} {snip}")
+    missed = failures(by_group)
+    print("\nall targets met" if not missed else "\nmissed: " + "; ".join(missed))
+    return 1 if missed else 0
