@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.corpus import CORPUS_ROOT, make_corpus, subset  # noqa: E402
+from benchmarks.installed import byte_compile  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -101,6 +102,7 @@ def main() -> int:
                         help="size of the subfolder given to detect-secrets")
     args = parser.parse_args()
 
+    byte_compile()  # as pip leaves an installed package (see benchmarks/installed.py)
     info = make_corpus(count=args.count)
     corpus = info.path
     mb = folder_mb(corpus)

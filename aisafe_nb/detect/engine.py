@@ -11,13 +11,15 @@ from __future__ import annotations
 import bisect
 import hashlib
 import os
+import re
 import string
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 import regex
 
@@ -47,8 +49,48 @@ def _limit(pattern: LazyPattern, text: str) -> float | None:
     return None if pattern.builtin and len(text) <= UNTIMED_MAX else MATCH_TIMEOUT
 
 
+_Match: TypeAlias = "re.Match[str] | regex.Match[str]"
+
+
+class _Searcher(Protocol):
+    """What the scan loop asks of a compiled pattern: `re` and `regex` both fit."""
+
+    def finditer(self, string: str, pos: int = ..., endpos: int = ...) -> Iterator[_Match]: ...
+
+    def match(self, string: str, pos: int = ..., endpos: int = ...) -> _Match | None: ...
+
+
+class _Timed:
+    """A `regex` pattern whose searches are bounded by `timeout` seconds each."""
+
+    __slots__ = ("pattern", "timeout")
+
+    def __init__(self, pattern: regex.Pattern[str], timeout: float) -> None:
+        self.pattern = pattern
+        self.timeout = timeout
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[_Match]:
+        found: Iterator[_Match] = self.pattern.finditer(string, pos, endpos, timeout=self.timeout)
+        return found
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> _Match | None:
+        return self.pattern.match(string, pos, endpos, timeout=self.timeout)
+
+
+def _searcher(pattern: LazyPattern, text: str) -> _Searcher:
+    """`pattern` compiled for searching `text`: untimed (maybe stdlib `re`) or timed."""
+    limit = _limit(pattern, text)
+    if limit is None:
+        return pattern.untimed()
+    return _Timed(pattern.get(), limit)
+
+
 #: Base64 payloads of data URIs are never scanned: random bytes hold key-like runs.
 _DATA_URI = regex.compile(r"data:[\w.+-]+/[\w.+-]+;base64,[A-Za-z0-9+/=\s]{64,}")
+
+
+#: A match before it becomes a `Finding`: (start, end, confidence, rule; None = NER).
+_Candidate: TypeAlias = "tuple[int, int, float, Rule | None]"
 
 
 class ScanIncomplete(RuntimeError):
@@ -93,9 +135,33 @@ class Detector:
             [k for st in steps for k in st.rule.keywords]
             + [k for st in steps if not st.case_sensitive for k in st.needles]
         )
-        self._text_index = KeywordIndex(
-            [k for st in steps if st.case_sensitive for k in st.needles]
-        )
+        anchors = [k for st in steps if st.case_sensitive for k in st.needles]
+        self._text_index = KeywordIndex(anchors)
+        #: Each case-sensitive anchor under its lower-case form, which the lower-case index
+        #: also finds: the anchors' positions come from that one pass (`_anchor_hits`).
+        self._anchors_by_lower: dict[str, tuple[str, ...]] = {}
+        for a in sorted(set(anchors)):
+            self._anchors_by_lower[a.lower()] = (*self._anchors_by_lower.get(a.lower(), ()), a)
+        self._lower_index = KeywordIndex([*self._lower_index.words, *self._anchors_by_lower])
+        # Which steps each keyword (or anchor) can open, and the steps with no keyword gate:
+        # a text visits only those, not all ~100 steps (most are secrets behind keywords).
+        self._always: tuple[int, ...] = ()
+        self._opened_by: dict[str, tuple[int, ...]] = {}
+        self._opened_by_anchor: dict[str, tuple[int, ...]] = {}
+        always: list[int] = []
+        for i, st in enumerate(steps):
+            if st.gate_keywords:
+                keys, table = st.gate_keywords, self._opened_by
+            elif st.case_sensitive:
+                keys, table = st.needles, self._opened_by_anchor
+            elif st.word_needles is not None or st.anchored:
+                keys, table = st.needles, self._opened_by
+            else:
+                always.append(i)
+                continue
+            for k in set(keys):
+                table[k] = (*table.get(k, ()), i)
+        self._always = tuple(always)
 
     @classmethod
     def from_policy(
@@ -133,18 +199,24 @@ class Detector:
         lowered = text.lower()
         windows: dict[tuple[int, int], list[tuple[int, int]]] = {}
         gates: dict[int, bool] = {}
-        words: set[str] | None = None
         # Every keyword's positions in one pass, instead of one `in` per keyword.
         at = self._lower_index.find(lowered)
-        at_text: dict[str, list[int]] | None = None
-        found: list[Finding] = []
-        for step in self._steps:
+        at_text = self._anchor_hits(text, lowered, at) if self._anchors_by_lower else {}
+        visit = set(self._always)
+        opened_by = self._opened_by
+        for k in at:
+            if k in opened_by:
+                visit.update(opened_by[k])
+        for k in at_text:
+            visit.update(self._opened_by_anchor.get(k, ()))
+        steps = self._steps
+        found: list[_Candidate] = []
+        for i in sorted(visit):
+            step = steps[i]
             if step.gate_keywords and step.gate_set.isdisjoint(at):
                 continue
             hits: dict[str, list[int]] | None = None
             if step.case_sensitive:
-                if at_text is None:
-                    at_text = self._text_index.find(text)
                 if step.needle_set.isdisjoint(at_text):
                     continue
                 hits = at_text
@@ -154,9 +226,9 @@ class Detector:
                 hits = at
             needles: tuple[str, ...] | None = None
             if step.word_needles is not None:
-                if words is None:
-                    words = set(lowered.translate(_WORD_TABLE).split())
-                needles = tuple(k for k, first in step.word_needles if first in words)
+                needles = _needles_at_word_start(
+                    step.word_needles, text if step.case_sensitive else lowered, hits or at
+                )
                 if not needles:
                     continue
             spans: list[tuple[int, int]] | None = None
@@ -182,12 +254,35 @@ class Detector:
                         continue
             found.extend(self._apply(step, text, lowered, spans, needles, hits))
         if self.ner is not None:
-            found.extend(_ner_findings(self.ner, text))
+            found.extend(_ner_candidates(self.ner, text))
         if not found:
-            return found
+            return []
         if "base64," in lowered:
             found = _outside_data_uris(found, text)
-        return self._allowed(_resolve_overlaps(found), text, lowered)
+        # Records (preview, salted hash) are built only for what survives the overlaps.
+        kept = [_finding(c, text) for c in _resolve_overlaps(found)]
+        return self._allowed(kept, text, lowered)
+
+    def _anchor_hits(
+        self, text: str, lowered: str, at: dict[str, list[int]]
+    ) -> dict[str, list[int]]:
+        """Positions of the case-sensitive anchors, read off the lower-case index's hits.
+
+        Where lower-casing changed the text's length (a few Unicode letters, such as "İ",
+        lower to two characters) positions differ, and the text is searched itself.
+        """
+        if len(lowered) != len(text):
+            return self._text_index.find(text)
+        out: dict[str, list[int]] = {}
+        for low, anchors in self._anchors_by_lower.items():
+            positions = at.get(low)
+            if not positions:
+                continue
+            for anchor in anchors:
+                found = [p for p in positions if text.startswith(anchor, p)]
+                if found:
+                    out[anchor] = found
+        return out
 
     def _allowed(self, findings: list[Finding], text: str, lowered: str) -> list[Finding]:
         allow = self.allowlist
@@ -209,7 +304,7 @@ class Detector:
         spans: list[tuple[int, int]] | None,
         needles: tuple[str, ...] | None = None,
         hits: dict[str, list[int]] | None = None,
-    ) -> Iterable[Finding]:
+    ) -> Iterable[_Candidate]:
         rule = step.rule
         try:
             if step.anchored:
@@ -217,7 +312,7 @@ class Detector:
             elif spans is not None and (step.windowed or step.keyword_windows):
                 matches = _windowed_matches(rule, text, spans)
             else:
-                matches = list(rule.pattern.finditer(text, timeout=_limit(rule.pattern, text)))
+                matches = list(_searcher(rule.pattern, text).finditer(text))
         except TimeoutError:
             if self.strict:
                 raise ScanIncomplete(
@@ -234,16 +329,7 @@ class Detector:
                 if end < 0:
                     continue
                 value = text[start:end]
-            yield Finding(
-                kind=rule.kind,
-                type=rule.type,
-                start=start,
-                end=end,
-                confidence=rule.confidence,
-                preview=preview(value, rule.kind, keep_prefix=rule.keep_prefix),
-                fingerprint=fingerprint(rule.type, value),
-                rule_id=rule.id,
-            )
+            yield (start, end, rule.confidence, rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,47 +392,87 @@ class _Step:
 _WORD_TABLE = str.maketrans(dict.fromkeys(string.punctuation + string.digits, " "))
 
 
-def _ner_findings(ner: NameRecognizer, text: str) -> list[Finding]:
-    out = []
-    for start, end, score in ner.find_person_names(text):
-        if 0 <= start < end <= len(text):
-            value = text[start:end]
-            out.append(
-                Finding(
-                    kind="pii",
-                    type="person-name",
-                    start=start,
-                    end=end,
-                    confidence=score,
-                    preview=preview(value, "pii"),
-                    fingerprint=fingerprint("person-name", value),
-                    rule_id="ner",
-                )
-            )
-    return out
+def _ner_candidates(ner: NameRecognizer, text: str) -> list[_Candidate]:
+    return [
+        (start, end, score, None)
+        for start, end, score in ner.find_person_names(text)
+        if 0 <= start < end <= len(text)
+    ]
 
 
-def _windowed_matches(
-    rule: Rule, text: str, spans: list[tuple[int, int]]
-) -> list[regex.Match[str]]:
+def _finding(candidate: _Candidate, text: str) -> Finding:
+    """The `Finding` for a kept candidate (rule None: the optional NER engine's name)."""
+    start, end, confidence, rule = candidate
+    value = text[start:end]
+    if rule is None:
+        return Finding(
+            kind="pii",
+            type="person-name",
+            start=start,
+            end=end,
+            confidence=confidence,
+            preview=preview(value, "pii"),
+            fingerprint=fingerprint("person-name", value),
+            rule_id="ner",
+        )
+    return Finding(
+        kind=rule.kind,
+        type=rule.type,
+        start=start,
+        end=end,
+        confidence=confidence,
+        preview=preview(value, rule.kind, keep_prefix=rule.keep_prefix),
+        fingerprint=fingerprint(rule.type, value),
+        rule_id=rule.id,
+    )
+
+
+def _windowed_matches(rule: Rule, text: str, spans: list[tuple[int, int]]) -> list[_Match]:
     """Matches inside the precheck windows.
 
     A match that reaches a window's end may have been cut short by it (the look-ahead saw
     the window end, not the text): it is matched again against the whole text.
     """
-    out: list[regex.Match[str]] = []
+    out: list[_Match] = []
     n = len(text)
-    limit = _limit(rule.pattern, text)
-    pattern = rule.pattern.get()
+    pattern = _searcher(rule.pattern, text)
     for s, e in spans:
-        for m in pattern.finditer(text, s, e, timeout=limit):
+        for m in pattern.finditer(text, s, e):
             if m.end() >= e and e < n:
-                full = pattern.match(text, m.start(), timeout=limit)
+                full = pattern.match(text, m.start())
                 if full is None:
                     continue
                 m = full
             out.append(m)
     return out
+
+
+#: What separates words for the word gate: ASCII punctuation, digits and whitespace.
+_WORD_SEPARATORS = frozenset(string.punctuation + string.digits + string.whitespace)
+
+
+def _needles_at_word_start(
+    word_needles: tuple[tuple[str, str], ...], haystack: str, at: dict[str, list[int]]
+) -> tuple[str, ...]:
+    """The needles found somewhere with their first word standing alone ("from", not
+    "wherefrom" or "fromage").
+
+    Checked at the few positions the keyword index already gave, instead of splitting the
+    whole text into words (that split and set cost ~25 us per 2 KB prompt).
+    """
+    out: list[str] = []
+    n = len(haystack)
+    seps = _WORD_SEPARATORS
+    for needle, first in word_needles:
+        width = len(first)
+        for pos in at.get(needle, ()):
+            end = pos + width
+            before = haystack[pos - 1] if pos else " "
+            after = haystack[end] if end < n else " "
+            if (before in seps or before.isspace()) and (after in seps or after.isspace()):
+                out.append(needle)
+                break
+    return tuple(out)
 
 
 def _first_word(keyword: str) -> str:
@@ -405,7 +531,7 @@ def _anchored_matches(
     text: str,
     needles: tuple[str, ...] | None,
     hits: dict[str, list[int]],
-) -> list[regex.Match[str]]:
+) -> list[_Match]:
     """Matches of a rule whose pattern starts with one of its keywords.
 
     An alternation of words at the start of a pattern defeats the regex engine's literal
@@ -419,14 +545,13 @@ def _anchored_matches(
     starts: set[int] = set()
     for kw in needles:
         starts.update(hits.get(kw, ()))
-    pattern = step.rule.pattern.get()
-    limit = _limit(step.rule.pattern, text)
-    out: list[regex.Match[str]] = []
+    pattern = _searcher(step.rule.pattern, text)
+    out: list[_Match] = []
     last_end = -1
     for pos in sorted(starts):
         if pos < last_end:
             continue
-        m = pattern.match(text, pos, timeout=limit)
+        m = pattern.match(text, pos)
         if m is not None:
             out.append(m)
             last_end = m.end()
@@ -542,17 +667,17 @@ def _is_known_example(value: str) -> bool:
     return example_fingerprint(value) in _known_examples()
 
 
-def _outside_data_uris(findings: list[Finding], text: str) -> list[Finding]:
+def _outside_data_uris(found: list[_Candidate], text: str) -> list[_Candidate]:
     try:
         spans = [m.span() for m in _DATA_URI.finditer(text, timeout=MATCH_TIMEOUT)]
     except TimeoutError:
-        return findings
+        return found
     if not spans:
-        return findings
-    return [f for f in findings if not any(s <= f.start and f.end <= e for s, e in spans)]
+        return found
+    return [c for c in found if not any(s <= c[0] and c[1] <= e for s, e in spans)]
 
 
-def _resolve_overlaps(findings: list[Finding]) -> list[Finding]:
+def _resolve_overlaps(findings: list[_Candidate]) -> list[_Candidate]:
     """Keep the most confident (then longest) finding wherever findings overlap.
 
     Kept spans never overlap, so they stay sorted by start and a new span only has to be
@@ -560,17 +685,18 @@ def _resolve_overlaps(findings: list[Finding]) -> list[Finding]:
     """
     if len(findings) < 2:
         return findings
-    ranked = sorted(findings, key=lambda f: (-f.confidence, -(f.end - f.start), f.start))
+    ranked = sorted(findings, key=lambda c: (-c[2], c[0] - c[1], c[0]))
     starts: list[int] = []
-    kept: list[Finding] = []
-    for f in ranked:
-        i = bisect.bisect_left(starts, f.start)
-        if i > 0 and kept[i - 1].end > f.start:
+    kept: list[_Candidate] = []
+    for c in ranked:
+        start, end = c[0], c[1]
+        i = bisect.bisect_left(starts, start)
+        if i > 0 and kept[i - 1][1] > start:
             continue
-        if i < len(kept) and kept[i].start < f.end:
+        if i < len(kept) and kept[i][0] < end:
             continue
-        starts.insert(i, f.start)
-        kept.insert(i, f)
+        starts.insert(i, start)
+        kept.insert(i, c)
     return kept
 
 

@@ -24,6 +24,16 @@ class RuleError(ValueError):
     """A rule file is malformed: unknown key, bad pattern, missing field."""
 
 
+#: `regex` flags and their stdlib `re` equivalents (engine "re" accepts only these).
+_STD_FLAGS = (
+    (int(regex.IGNORECASE), int(re.IGNORECASE)),
+    (int(regex.MULTILINE), int(re.MULTILINE)),
+    (int(regex.DOTALL), int(re.DOTALL)),
+    (int(regex.VERBOSE), int(re.VERBOSE)),
+)
+_STD_FLAGS_OK = int(regex.V0) | int(regex.UNICODE) | sum(f for f, _ in _STD_FLAGS)
+
+
 class LazyPattern:
     """A pattern compiled on first use.
 
@@ -59,15 +69,39 @@ class LazyPattern:
                 raise RuleError(f"rule {self.rule_id}: bad pattern: {exc}") from exc
         return self._compiled
 
+    def untimed(self) -> re.Pattern[str] | regex.Pattern[str]:
+        """The compiled form for a search without a timeout: stdlib `re` when declared.
+
+        Patterns that start with a character class or a look-behind measured 3-4x faster
+        in `re` than in `regex` (which wins on patterns that start with a literal). `re`
+        has no timeout, so the engine uses this only where it would not arm one anyway.
+        """
+        if not self.std_re:
+            return self.get()
+        if self._std is None:
+            self._std = self._compile_std()
+        return self._std
+
+    def _compile_std(self) -> re.Pattern[str]:
+        self.get()  # reports a bad pattern the same way
+        if self.flags & ~_STD_FLAGS_OK:
+            raise RuleError(f"rule {self.rule_id}: flags not supported by engine 're'")
+        std_flags = 0
+        for regex_flag, re_flag in _STD_FLAGS:
+            if self.flags & regex_flag:
+                std_flags |= re_flag
+        try:
+            return re.compile(self.source, std_flags)
+        except re.error as exc:
+            message = f"rule {self.rule_id}: pattern not valid for engine 're': {exc}"
+            raise RuleError(message) from exc
+
     def hits(self, text: str, timeout: float | None) -> Iterator[re.Match[str] | regex.Match[str]]:
         """All matches in `text`, with the engine this pattern was declared for."""
         if self.ascii is not None and text.isascii():
             return self.ascii.hits(text, timeout)
         if self.std_re:
-            if self._std is None:
-                self.get()  # reports a bad pattern the same way
-                self._std = re.compile(self.source)
-            return self._std.finditer(text)
+            return self.untimed().finditer(text)
         matches: Iterator[regex.Match[str]] = self.get().finditer(text, timeout=timeout)
         return matches
 
@@ -138,6 +172,7 @@ _KNOWN_KEYS = {
     "flags",
     "extra",
     "precheck",
+    "engine",
 }
 
 
@@ -154,6 +189,7 @@ def _flags(rule_id: str, flags: Iterable[str]) -> int:
 def validate_rule(rule: Rule) -> None:
     """Compile the rule's patterns and check its capture group (raises `RuleError`)."""
     pattern = rule.pattern.get()
+    rule.pattern.untimed()
     if rule.precheck is not None:
         rule.precheck.get()
         if rule.precheck.ascii is not None:
@@ -170,8 +206,13 @@ def parse_rule(
     prechecks: dict[str, LazyPattern] | None = None,
     *,
     validate: bool = True,
+    builtin: bool = False,
 ) -> Rule:
-    """Build a `Rule` from one `[[rule]]` table, rejecting unknown keys and names."""
+    """Build a `Rule` from one `[[rule]]` table, rejecting unknown keys and names.
+
+    ``engine = "re"`` (built-in rules only: `re` has no timeout) runs the pattern with
+    stdlib `re` on texts short enough to go untimed; see `LazyPattern.untimed`.
+    """
     unknown = set(raw) - _KNOWN_KEYS
     rule_id = str(raw.get("id", "?"))
     if unknown:
@@ -211,7 +252,13 @@ def parse_rule(
         precheck = (prechecks or {}).get(str(raw["precheck"]))
         if precheck is None:
             raise RuleError(f"rule {rule_id}: unknown precheck {raw['precheck']!r}")
-    pattern = LazyPattern(rule_id, str(raw["pattern"]), _flags(rule_id, (str(f) for f in flags)))
+    engine = raw.get("engine", "regex")
+    if engine not in ("regex", "re") or (engine == "re" and not builtin):
+        raise RuleError(f"rule {rule_id}: engine must be 'regex'")
+    pattern = LazyPattern(
+        rule_id, str(raw["pattern"]), _flags(rule_id, (str(f) for f in flags)),
+        std_re=engine == "re",
+    )
     rule = Rule(
         id=rule_id,
         type=str(raw["type"]),
@@ -271,6 +318,7 @@ def _parse_file(
     prechecks: dict[str, LazyPattern],
     *,
     validate: bool = True,
+    builtin: bool = False,
 ) -> list[Rule]:
     unknown = set(data) - {"rule", "prechecks"}
     if unknown:
@@ -278,7 +326,7 @@ def _parse_file(
     raw_rules = data.get("rule", [])
     if not isinstance(raw_rules, list):
         raise RuleError(f"{source}: `rule` must be an array of tables ([[rule]])")
-    return [parse_rule(raw, prechecks, validate=validate) for raw in raw_rules]
+    return [parse_rule(raw, prechecks, validate=validate, builtin=builtin) for raw in raw_rules]
 
 
 def _read_toml(text: str, source: str) -> dict[str, object]:
@@ -330,7 +378,7 @@ def load_builtin_rules(*, validate: bool = False) -> list[Rule]:
         prechecks.update(parse_prechecks(data, name, builtin=True))
     rules: list[Rule] = []
     for name, data in files:
-        rules.extend(_parse_file(data, name, prechecks, validate=validate))
+        rules.extend(_parse_file(data, name, prechecks, validate=validate, builtin=True))
     for rule in rules:
         rule.pattern.builtin = True
     return rules

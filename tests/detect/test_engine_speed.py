@@ -10,19 +10,25 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from aisafe_nb.detect.engine import (
+    MATCH_TIMEOUT,
     UNTIMED_MAX,
     Detector,
     KeywordIndex,
     _builtin_rules,
+    _needles_at_word_start,
+    _searcher,
+    _Timed,
     default_detector,
 )
-from aisafe_nb.detect.rules import RuleError, load_rules_file, parse_prechecks
+from aisafe_nb.detect.rules import Rule, RuleError, load_rules_file, parse_prechecks
 from benchmarks.faker_check import build_cases as faker_cases
 from benchmarks.labelled.generate import build_cases as labelled_cases
 
@@ -111,3 +117,67 @@ def test_keyword_windows_find_values_far_into_the_text() -> None:
     email = local + "@" + "sub." * 30 + "example-company.org"
     found = default_detector().scan(filler + "mail " + email + " " + filler)
     assert any(f.type == "email" and f.end - f.start == len(email) for f in found)
+
+
+def _std_re_rules() -> list[Rule]:
+    return [r for r in _builtin_rules() if r.pattern.std_re]
+
+
+def _all_matches(pattern: Any, text: str, group: int | str) -> list[tuple[int, int]]:
+    return [m.span(group) for m in pattern.finditer(text)]
+
+
+def test_rules_on_stdlib_re_match_exactly_like_regex() -> None:
+    """``engine = "re"`` is a speed choice only: both engines give the same matches."""
+    rules = _std_re_rules()
+    assert len(rules) >= 5
+    rng = random.Random(3)
+    noise = [
+        "".join(rng.choice("0123456789 .-()+/:=@#xX ext,\nAaSt") for _ in range(200))
+        for _ in range(300)
+    ]
+    texts = [c.text for c in labelled_cases()] + [c.text for c in faker_cases(2)] + noise
+    for rule in rules:
+        std, rx = rule.pattern.untimed(), rule.pattern.get()
+        assert std is not rx
+        for text in texts:
+            assert _all_matches(std, text, rule.group) == _all_matches(rx, text, rule.group), (
+                rule.id,
+                text[:80],
+            )
+
+
+def test_long_texts_use_regex_with_its_timeout() -> None:
+    [rule] = [r for r in _std_re_rules() if r.id == "phone-number"]
+    assert isinstance(_searcher(rule.pattern, "x" * 10), re.Pattern)
+    timed = _searcher(rule.pattern, "x" * (UNTIMED_MAX + 1))
+    assert isinstance(timed, _Timed)
+    assert timed.timeout == MATCH_TIMEOUT
+
+
+def test_std_re_rules_are_for_builtin_files_only(tmp_path: Path) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text(
+        "[[rule]]\nid = \"r\"\ntype = \"t\"\nkind = \"secret\"\npattern = 'x'\nengine = \"re\"\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleError, match="engine"):
+        load_rules_file(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ticket from anna", ("from",)),
+        ("from anna", ("from",)),
+        ("wherefrom anna", ()),
+        ("fromage anna", ()),
+        ("it was 3from here", ("from",)),  # digits separate words, as before
+        ("sent\u00a0from\u00a0anna", ("from",)),  # so does any whitespace
+        ("i'm anna", ("i'm",)),
+    ],
+)
+def test_word_gate_needs_the_keyword_to_start_a_word(text: str, expected: tuple[str, ...]) -> None:
+    needles = (("from", "from"), ("i'm", "i"))
+    at = KeywordIndex(["from", "i'm"]).find(text)
+    assert _needles_at_word_start(needles, text, at) == expected
