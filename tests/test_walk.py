@@ -148,3 +148,55 @@ def test_tracked_file_deleted_from_disk_is_not_listed(tmp_path):
 def test_looks_binary():
     assert looks_binary(b"\x89PNG\r\n\x1a\n\x00\x00")
     assert not looks_binary("plain text, ünïcode".encode())
+
+
+def _excluded_by_definition(rel: str, root_rel: str, patterns: list[str]) -> bool:
+    """The exclude rule as documented, spelled out path by path (the walker caches it)."""
+    import fnmatch
+
+    if any(fnmatch.fnmatchcase(root_rel, p) or root_rel == p for p in patterns):
+        patterns = [p for p in patterns if not (fnmatch.fnmatchcase(root_rel, p) or root_rel == p)]
+    parts = rel.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for pat in patterns:
+        for c in prefixes + [f"{root_rel}/{x}" for x in prefixes]:
+            if c == pat or fnmatch.fnmatchcase(c, pat):
+                return True
+        if "/" not in pat and any(fnmatch.fnmatchcase(part, pat) for part in parts):
+            return True
+    return False
+
+
+def test_exclude_patterns_follow_their_definition(tmp_path, monkeypatch):
+    import random
+
+    rng = random.Random(4)
+    names = ["a", "b", "lib", ".venv", "x.md", "n.ipynb", "ab.ipynb", "node_modules"]
+    root = tmp_path / "proj" / "work"
+    files = set()
+    for _ in range(300):
+        rel = "/".join(rng.choice(names) for _ in range(rng.randint(1, 4)))
+        if rel.endswith((".md", ".ipynb")):
+            files.add(rel)
+    made = []
+    for rel in sorted(files):
+        p = root / rel
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text("x", encoding="utf-8")
+            made.append(rel)
+        except (FileExistsError, NotADirectoryError, IsADirectoryError):
+            continue
+    made = [rel for rel in made if (root / rel).is_file()]
+    pool = ["*.md", "lib", "a/b", "work/a", ".venv", "a/*.ipynb", "n.*", "node_modules/*",
+            "proj", "b/lib/*", "[ab]", "work", "x.md"]
+    monkeypatch.chdir(tmp_path / "proj")
+    assert len(made) > 20
+    dropped = 0
+    for _ in range(40):
+        patterns = rng.sample(pool, rng.randint(1, 4))
+        got = set(_rel(iter_files([root], exclude=patterns, respect_gitignore=False), root))
+        want = {r for r in made if not _excluded_by_definition(r, "work", patterns)}
+        assert got == want, patterns
+        dropped += len(made) - len(got)
+    assert 0 < dropped < 40 * len(made)  # the patterns drop some files, not all
