@@ -413,7 +413,17 @@ def phone_written(value: str) -> bool:
         return groups in _NATIONAL_GROUPINGS
     if has_ext:
         return n == 10 or (n == 11 and digits[0] == "1")
-    return n == 10 and seps == 0 and digits[0] != "1" and _valid_bare_phone(digits)
+    return False  # a bare digit run: rule phone-number-bare decides, by its context
+
+
+@register("phone_bare")
+def phone_bare(value: str) -> bool:
+    """Ten bare digits in a real US, Indian or Italian (mobile) numbering range.
+
+    The rule asks for phone context nearby as well (a "phone" column, "call", an email on
+    the line): code is full of ten-digit constants in valid ranges (2147483647, 8589934592).
+    """
+    return len(value) == 10 and value.isdigit() and value[0] != "1" and _valid_bare_phone(value)
 
 
 #: Countries whose numbers are often written as ten bare digits (no trunk 0).

@@ -468,6 +468,8 @@ def _negatives(seed: int) -> list[Case]:
 
 #: Realistic notebook text with nothing to find (cookbook prose, code, outputs, logs).
 NOTEBOOK_NEGATIVES = [
+    "rng = np.random.default_rng(2147483647)\nMAX_BYTES = 8589934592\n"
+    "df.loc[df.user_id == 7034561234, 'size'] = 5368709120",
     "import pandas as pd\nimport numpy as np\n"
     "from sklearn.model_selection import train_test_split\n"
     "df = pd.read_csv('data/titanic.csv')\ndf.head()",
