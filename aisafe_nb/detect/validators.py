@@ -421,9 +421,11 @@ def phone_bare(value: str) -> bool:
     """Ten bare digits in a real US, Indian or Italian (mobile) numbering range.
 
     The rule asks for phone context nearby as well (a "phone" column, "call", an email on
-    the line): code is full of ten-digit constants in valid ranges (2147483647, 8589934592).
+    the line): code is full of ten-digit constants in valid ranges (INT32_MAX, 2**33).
     """
-    return len(value) == 10 and value.isdigit() and value[0] != "1" and _valid_bare_phone(value)
+    if len(value) != 10 or not value.isdigit() or value[0] == "1":
+        return False
+    return value not in _PLACEHOLDER_PHONES and _valid_bare_phone(value)
 
 
 #: Countries whose numbers are often written as ten bare digits (no trunk 0).

@@ -221,7 +221,7 @@ NEGATIVES = [
     "The Modified Julian Day number counts days since 1858.",
     "last: Value\nreporter: Github Actions\nowner: Data Platform Team",
     "Released on May 5, 2023 in San Francisco; Grace period ends June 1.",
-    # Ten-digit constants in valid US/Indian phone ranges, with no phone context.
+    # Ten-digit constants in valid US and Indian numbering ranges, with no context.
     "np.random.seed(2147483647)\nx = 8589934592; df.loc[7034561234]\nsize 5368709120 bytes",
 ]
 
@@ -256,7 +256,7 @@ def test_escaped_private_key_in_json() -> None:
     "template",
     [
         "They want a callback on {n}.",
-        "id,name,email,phone\n1,Ann Lee,{email},{n},Boston",
+        "id,name,email,phone\n1,{name},{email},{n},Boston",
         "phone: {n}",
         "Reach me at {n} after six.",
     ],
@@ -264,7 +264,7 @@ def test_escaped_private_key_in_json() -> None:
 def test_bare_ten_digit_phone_needs_phone_context(template: str) -> None:
     number = "".join(c for c in F.phone_us(3) if c.isdigit())
     assert len(number) == 10
-    text = template.format(n=number, email=F.email(3))
+    text = template.format(n=number, email=F.email(3), name=F.full_name(3))
     spans = [text[f.start : f.end] for f in scan_text(text) if f.type == "phone-number"]
     assert spans == [number]
     assert scan_text(f"values = [{number}, 17, 3]") == []  # the same digits without context
