@@ -9,6 +9,8 @@ fresh copy of the corpus (the copy is not timed). Figures are medians of --round
    Targets: >= 10x faster than nbstripout, no slower than nb-clean.
 2. Full clean (strip + redact secrets and personal data): ``aisafe-nb clean --pii DIR``.
    Target: faster than nbstripout's strip alone.
+   The ``--check`` row reads and strips but writes nothing: the difference to the
+   ``--no-redact`` row is the cost of crash-safe writes (temp file, fsync, rename).
 3. Git filter on one typical notebook (the corpus median size), start to finish, stdin to
    stdout: ``aisafe-nb filter`` vs ``nbstripout`` (its filter mode). Target: < 150 ms.
 
@@ -93,6 +95,8 @@ def bench_folder(corpus: Path, files: list[Path], rounds: int, jobs: int | None)
                                                  *jobs_args, "."]
         runs["aisafe-nb --pii (strip+redact)"] = [aisafe, "clean", "-q", "--pii", *jobs_args,
                                                   "."]
+        runs["aisafe-nb --no-redact --check"] = [aisafe, "clean", "-q", "--no-redact", "--check",
+                                                 *jobs_args, "."]
     times: dict[str, list[float]] = {name: [] for name in runs}
     cpu: dict[str, list[float]] = {name: [] for name in runs}
     with tempfile.TemporaryDirectory(prefix="bench-clean-") as tmp:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 
 import pytest
@@ -90,6 +91,12 @@ def test_temp_names_are_recognised_and_removed(tmp_path):
     removed = remove_stale_temps(tmp_path)
     assert removed == [tmp]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.ipynb"]
+
+
+def test_temp_names_are_fresh_and_recognisable(tmp_path):
+    names = {temp_name_for(tmp_path / "a.ipynb").name for _ in range(200)}
+    assert len(names) == 200
+    assert all(re.fullmatch(r"\.a\.ipynb\.aisafe-tmp-[0-9a-f]{12}", n) for n in names)
 
 
 def test_remove_stale_temps_on_missing_folder(tmp_path):

@@ -1,16 +1,18 @@
 """Clean many notebooks: sanitize each file in place (atomically) or into another folder.
 
-The hot loop is ``json.loads`` -> dict-level `sanitize_in_place` -> Jupyter-format
-``json.dumps``; nbformat is never imported (its import and validation cost more than the
-cleaning itself; tests validate the results instead). A notebook whose content does not
-change is not rewritten at all. Each file is its own unit of failure: a file that cannot
-be read, is not a notebook, or changes on disk while it is being cleaned is reported in one
-line and left untouched, and the run goes on.
+The hot loop is msgspec's decode -> dict-level `sanitize_in_place` -> msgspec's encode in
+Jupyter's format (``json`` whenever msgspec refuses a file; see `parse_notebook`); nbformat
+is never imported (its import and validation cost more than the cleaning itself; tests
+validate the results instead). A notebook whose content does not change is not rewritten
+at all. Each file is its own unit of failure: a file that cannot be read, is not a
+notebook, or changes on disk while it is being cleaned is reported in one line and left
+untouched, and the run goes on.
 """
 
 from __future__ import annotations
 
 import difflib
+import heapq
 import os
 import stat
 from collections import Counter
@@ -35,8 +37,11 @@ Progress = Callable[[int, int, "FileResult"], None]
 NOTEBOOK_SUFFIXES = (".ipynb",)
 #: Below this many files a process pool costs more than it saves.
 _POOL_MIN_FILES = 8
-#: Files per unit of work handed to a worker process.
-_BATCH = 64
+#: Units of work per worker process. Each unit ends by waiting for its last fsyncs, so
+#: few are best; two let a worker that finishes early take over work from a slow one.
+_BATCHES_PER_WORKER = 2
+#: ... but no unit bigger than this many bytes of notebooks, so progress keeps moving.
+_BATCH_BYTES = 64 * 1024 * 1024
 #: Threads per process that write (and fsync) cleaned files.
 _WRITE_THREADS = 32
 
@@ -128,8 +133,7 @@ def clean_paths(
     if write:
         summary.temps_removed = _remove_temps(planned, out_root)
     jobs_list = [_Job(p, d, policy, write, diff) for p, d in planned]
-    for result in _run(jobs_list, jobs, progress):
-        summary.results.append(result)
+    summary.results = _run(jobs_list, jobs, progress)
     return summary
 
 
@@ -167,24 +171,73 @@ def _remove_temps(planned: Sequence[tuple[Path, Path | None]], out_root: Path | 
     return sum(len(remove_stale_temps(f)) for f in folders)
 
 
-def _run(jobs: list[_Job], workers: int | None, progress: Progress | None) -> Iterator[FileResult]:
+def _run(jobs: list[_Job], workers: int | None, progress: Progress | None) -> list[FileResult]:
+    """Every job's result, in the order of `jobs` (`progress` sees them as they finish)."""
     total = len(jobs)
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
-    batches = [jobs[i : i + _BATCH] for i in range(0, total, _BATCH)]
-    if workers == 1 or total < _POOL_MIN_FILES:
-        results: Iterable[list[FileResult]] = map(_run_batch, batches)
+    if total < _POOL_MIN_FILES:
+        workers = 1
+    batches = _balanced_batches(jobs, workers)
+    if workers == 1:
+        results: Iterable[list[tuple[int, FileResult]]] = map(_run_batch, batches)
     else:
+        _prepare_workers(jobs[0].policy)
         results = _pool_map(batches, workers)
+    ordered: list[FileResult | None] = [None] * total
     done = 0
     for batch in results:
-        for result in batch:
+        for index, result in batch:
+            ordered[index] = result
             done += 1
             if progress is not None:
                 progress(done, total, result)
-            yield result
+    return [r for r in ordered if r is not None]
 
 
-def _pool_map(batches: list[list[_Job]], workers: int) -> Iterator[list[FileResult]]:
+def _balanced_batches(jobs: list[_Job], workers: int) -> list[list[tuple[int, _Job]]]:
+    """Jobs (with their index) in batches of about equal bytes, biggest files spread first.
+
+    Notebook sizes span three orders of magnitude, so equal file counts make unequal work:
+    a worker left with the big ones finishes long after the other. Greedy largest-first
+    (each file to the lightest batch) evens them out.
+    """
+    sizes = [_size(job.path) for job in jobs]
+    count = max(workers * _BATCHES_PER_WORKER, -(-sum(sizes) // _BATCH_BYTES))
+    count = max(1, min(count, len(jobs)))
+    loads = [(0, b) for b in range(count)]  # a heap of (bytes, batch number)
+    batches: list[list[tuple[int, _Job]]] = [[] for _ in range(count)]
+    for index in sorted(range(len(jobs)), key=sizes.__getitem__, reverse=True):
+        load, b = heapq.heappop(loads)
+        batches[b].append((index, jobs[index]))
+        heapq.heappush(loads, (load + sizes[index], b))
+    return batches
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # reported when the job runs
+
+
+def _prepare_workers(policy: Policy) -> None:
+    """Import and build, before forking, what every file needs: the workers share it.
+
+    Otherwise each worker imports msgspec (and, to redact, builds the detector) on its
+    own: the same wall time, but twice the CPU on a machine whose cores are all busy.
+    """
+    import concurrent.futures.thread  # noqa: F401 - for the workers' writer threads
+
+    from aisafe_nb.notebook import load, sanitize, write
+
+    load.prepare_parse()
+    sanitize.prepare(policy)
+    write.prepare_write()
+
+
+def _pool_map(
+    batches: list[list[tuple[int, _Job]]], workers: int
+) -> Iterator[list[tuple[int, FileResult]]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -199,7 +252,7 @@ def _pool_map(batches: list[list[_Job]], workers: int) -> Iterator[list[FileResu
         yield from pool.map(_run_batch, batches)
 
 
-def _run_batch(jobs: list[_Job]) -> list[FileResult]:
+def _run_batch(jobs: list[tuple[int, _Job]]) -> list[tuple[int, FileResult]]:
     """Clean a batch of files; their writes (fsync-bound) overlap with the next file's work.
 
     fsync waits for the disk, not the CPU, so writes go to a few threads while this process
@@ -207,15 +260,15 @@ def _run_batch(jobs: list[_Job]) -> list[FileResult]:
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    results: list[FileResult] = []
+    results: list[tuple[int, FileResult]] = []
     with ThreadPoolExecutor(max_workers=_WRITE_THREADS) as writers:
-        pending = [_prepare(job, writers) for job in jobs]
+        pending = [(index, _prepare(job, writers)) for index, job in jobs]
         folders: set[Path] = set()
-        for item in pending:
+        for index, item in pending:
             result = item if isinstance(item, FileResult) else item.result()
             if result.written is not None:
                 folders.add(result.written.parent)
-            results.append(result)
+            results.append((index, result))
     for folder in folders:
         fsync_dir(folder)
     return results
@@ -261,7 +314,7 @@ class _Write:
 def _plan(
     path: Path, policy: Policy, *, dest: Path | None, write: bool, want_diff: bool
 ) -> FileResult | _Write:
-    from aisafe_nb.notebook.load import NotebookError, os_reason, read_notebook_text
+    from aisafe_nb.notebook.load import NotebookError, os_reason, parse_notebook
     from aisafe_nb.notebook.sanitize import sanitize_in_place
     from aisafe_nb.notebook.write import notebook_to_bytes
 
@@ -272,10 +325,11 @@ def _plan(
             real = Path(os.path.realpath(path))
             before = os.stat(real)
         raw = _read(real, before)
-        nb = read_notebook_text(raw, None)
+        parsed = parse_notebook(raw, None)
         shown = _masked_text(raw, policy) if want_diff else None
-        report = sanitize_in_place(nb, policy)
-        new = notebook_to_bytes(nb) if (report.changed or dest is not None) else raw
+        report = sanitize_in_place(parsed.nb, policy)
+        new = (notebook_to_bytes(parsed.nb, from_msgspec=parsed.from_msgspec)
+               if (report.changed or dest is not None) else raw)
     except NotebookError as exc:
         return FileResult(path, "error", error=exc.reason)
     except OSError as exc:

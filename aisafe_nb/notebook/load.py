@@ -4,12 +4,21 @@ Scanning, cleaning and the git filter only need the JSON dict, so they use
 `read_notebook_dict` (plain ``json``, a structural check, no nbformat validation: nbformat
 costs 200 ms to import and 10x json's time to read). `to_node` converts to nbformat's
 `NotebookNode` for code that needs nbformat's API; nbformat is imported only there.
+
+Batch cleaning reads hundreds of megabytes, so it uses `parse_notebook`: msgspec, which
+decodes 3-5x faster than ``json`` and gives the same objects whenever it succeeds. It
+refuses a few things ``json`` accepts (NaN, Infinity, 1E400, lone surrogate escapes, a
+UTF-8 BOM), so on *any* msgspec failure the ``json`` path runs instead and decides, with
+its own one-line errors. The git filter keeps ``json``: it reads one notebook, and
+msgspec's import would cost more than it saves.
 """
 
 from __future__ import annotations
 
 import errno
+import functools
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +98,40 @@ def check_notebook(data: Any, path: str | Path | None = None) -> dict[str, Any]:
     return data
 
 
+class JsonFloat(float):
+    """A float read by `parse_notebook`: writers format it as ``json.dumps`` does.
+
+    msgspec writes floats its own way (``0.00001`` where ``json`` writes ``1e-05``); this
+    type lets the writer find every float and format it the Jupyter way.
+    """
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedNotebook:
+    """A notebook dict, and whether msgspec may write it back (see `parse_notebook`)."""
+
+    nb: dict[str, Any]
+    #: True when msgspec decoded it: every float in it is then a `JsonFloat`, and no string
+    #: holds a lone surrogate, so msgspec can write it exactly as ``json.dumps`` would.
+    from_msgspec: bool
+
+
+def parse_notebook(raw: bytes, path: str | Path | None = None) -> ParsedNotebook:
+    """Parse notebook bytes fast; the same result (and errors) as `read_notebook_text`."""
+    try:
+        nb = _msgspec_decoder().decode(raw)
+    except Exception:  # whatever msgspec did not take, the json path decides (and words it)
+        return ParsedNotebook(_parse(raw, path), from_msgspec=False)
+    return ParsedNotebook(check_notebook(nb, path), from_msgspec=True)
+
+
+def prepare_parse() -> None:
+    """Import what `parse_notebook` needs now, e.g. before forking workers that share it."""
+    _msgspec_decoder()
+
+
 def to_node(d: dict[str, Any]) -> NotebookNode:
     """Convert a notebook dict to nbformat's `NotebookNode` (imports nbformat lazily)."""
     import nbformat
@@ -98,7 +141,7 @@ def to_node(d: dict[str, Any]) -> NotebookNode:
 
 
 def _parse(raw: str | bytes, path: str | Path | None) -> dict[str, Any]:
-    if not raw or not raw.strip():
+    if not raw or raw.isspace():  # the same test as ``not raw.strip()``, without a copy
         raise NotebookError(path, "empty file")
     if isinstance(raw, bytes):
         if b"\x00" in raw[:8192]:
@@ -116,6 +159,15 @@ def _parse(raw: str | bytes, path: str | Path | None) -> dict[str, Any]:
     except RecursionError:
         raise NotebookError(path, "invalid JSON (nested too deeply)") from None
     return check_notebook(data, path)
+
+
+@functools.cache
+def _msgspec_decoder() -> Any:
+    """msgspec's JSON decoder, floats as `JsonFloat` (imported on first use: see the top)."""
+    import msgspec
+
+    # JsonFloat(text) reads a literal exactly as json.loads does (float(text)), 1E400 too.
+    return msgspec.json.Decoder(float_hook=JsonFloat)
 
 
 def os_reason(exc: OSError) -> str:

@@ -29,23 +29,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from aisafe_nb.notebook.locate import (
-    _SEPARATOR,
-    Field,
-    NotebookFinding,
-    iter_fields,
-    locate_in_text,
-)
-
 if TYPE_CHECKING:
+    # Imported where redaction runs: locate pulls in the detection engine (and regex),
+    # which stripping alone (``clean --no-redact``) never needs.
     from aisafe_nb.detect.engine import Detector
     from aisafe_nb.detect.finding import Finding, Kind
+    from aisafe_nb.notebook.locate import Field, NotebookFinding
     from aisafe_nb.policy import Policy
 
 __all__ = [
     "VOLATILE_METADATA",
     "SanitizeReport",
     "mask_in_place",
+    "prepare",
     "redaction_marker",
     "sanitize",
     "sanitize_in_place",
@@ -126,6 +122,16 @@ def sanitize_in_place(nb: MutableMapping[str, Any], policy: Policy) -> SanitizeR
     if kinds:
         _redact(nb, policy, kinds, report)
     return report
+
+
+def prepare(policy: Policy) -> None:
+    """Build what sanitizing by `policy` needs (the detector), e.g. before forking workers.
+
+    Forked workers then share it instead of each loading rules and name lists again.
+    """
+    kinds = _kinds(policy)
+    if kinds:
+        _detector(kinds)
 
 
 def mask_in_place(nb: MutableMapping[str, Any], policy: Policy) -> SanitizeReport:
@@ -347,6 +353,8 @@ def _redact(
     *,
     mask: bool = False,
 ) -> None:
+    from aisafe_nb.notebook.locate import _SEPARATOR, NotebookFinding, iter_fields, locate_in_text
+
     fields = list(iter_fields(nb))
     if not fields:
         return
@@ -381,6 +389,8 @@ def _redact(
 def _bucket(fields: list[Field], findings: list[Finding]) -> Iterable[tuple[int, Finding]]:
     """Rebase each finding on the joined text onto the field it falls in."""
     from dataclasses import replace
+
+    from aisafe_nb.notebook.locate import _SEPARATOR
 
     starts: list[int] = []
     pos = 0

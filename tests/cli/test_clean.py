@@ -132,6 +132,43 @@ def test_parallel_matches_serial(tmp_path):
     assert s1.counts == s2.counts
 
 
+def test_results_keep_walk_order_however_files_are_batched(tmp_path):
+    # Batches are balanced by bytes (big files spread first), not taken in walk order:
+    # the summary must still list files in walk order, the same with one or two workers.
+    from aisafe_nb.notebook.clean import notebook_paths
+
+    for i, size in enumerate([1, 9, 2, 7, 1, 12, 3, 1, 8, 2, 6, 1]):
+        write(notebook_with_secret(i, size=size), tmp_path / f"d{i % 3}" / f"n{i:02}.ipynb")
+    walked = [path for path, _ in notebook_paths([tmp_path], Policy(), [])]
+    seen: list[int] = []
+    serial = clean_paths([tmp_path], Policy(), check=True, jobs=1)
+    parallel = clean_paths([tmp_path], Policy(), check=True, jobs=2,
+                           progress=lambda done, total, result: seen.append(done))
+    assert [r.path for r in serial.results] == walked
+    assert [r.path for r in parallel.results] == walked
+    assert seen == list(range(1, len(walked) + 1))
+    assert [r.status for r in parallel.results] == ["would-clean"] * len(walked)
+
+
+def test_batches_hold_every_file_once_with_even_bytes(tmp_path):
+    from aisafe_nb.notebook.clean import _balanced_batches, _Job
+
+    sizes = [10, 1000, 5, 700, 300, 300, 20, 1, 900, 50]
+    jobs = []
+    for i, size in enumerate(sizes):
+        path = tmp_path / f"n{i}.ipynb"
+        path.write_bytes(b"x" * size)
+        jobs.append(_Job(path, None, Policy(), False, False))
+    jobs.append(_Job(tmp_path / "missing.ipynb", None, Policy(), False, False))
+    batches = _balanced_batches(jobs, 2)
+    assert len(batches) == 4  # two per worker
+    assert sorted(i for batch in batches for i, _ in batch) == list(range(len(jobs)))
+    assert all(jobs[i] is job for batch in batches for i, job in batch)
+    loads = sorted(sum(sizes[i] for i, _ in batch if i < len(sizes)) for batch in batches)
+    assert loads == [686, 700, 900, 1000]  # largest first, each to the lightest batch
+    assert len(_balanced_batches(jobs[:3], 8)) == 3  # never an empty batch
+
+
 def test_progress_callback(tmp_path):
     for i in range(3):
         write(notebook_with_secret(i), tmp_path / f"n{i}.ipynb")
