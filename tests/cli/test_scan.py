@@ -243,13 +243,21 @@ def test_binary_and_large_text_files(tmp_path, capsys, monkeypatch):
 
 
 def test_parallel_matches_serial(tmp_path, capsys, monkeypatch):
+    """Workers parse with msgspec, one process with json: same findings, same errors."""
     for i in range(12):
         (leaky if i % 3 == 0 else clean)(tmp_path / f"nb{i:02d}.ipynb")
+    # Inputs msgspec refuses and json decides: NaN, a BOM, truncated JSON.
+    nan = json.loads((tmp_path / "nb00.ipynb").read_text(encoding="utf-8"))
+    nan["metadata"]["x"] = float("nan")
+    (tmp_path / "nan.ipynb").write_text(json.dumps(nan), encoding="utf-8")
+    (tmp_path / "bom.ipynb").write_bytes(b"\xef\xbb\xbf" + (tmp_path / "nb03.ipynb").read_bytes())
+    (tmp_path / "cut.ipynb").write_bytes((tmp_path / "nb06.ipynb").read_bytes()[:-40])
     monkeypatch.setattr("aisafe_nb.report.collect.PARALLEL_MIN_BYTES", 0)
     _, serial, _ = run_json(capsys, "-j", "1", str(tmp_path))
     _, parallel, _ = run_json(capsys, "-j", "2", str(tmp_path))
     assert parallel == serial
-    assert len(serial["findings"]) == 8
+    assert len(serial["findings"]) == 12  # 4 leaky notebooks, two of them again (nan, bom)
+    assert [e["path"] for e in serial["errors"]] == [str(tmp_path / "cut.ipynb")]
 
 
 def test_output_file_is_written(tmp_path, capsys):
