@@ -563,21 +563,31 @@ class KeywordIndex:
 
     With the ~180 built-in keywords, one ``in`` per keyword cost ~220 us per 2 KB prompt
     and a full pass over the text per absent keyword on large notebooks; one Aho-Corasick
-    pass (``ahocorasick_rs``, compiled) measured 20x faster on both. Without that package
+    pass (``ahocorasick_rs``, compiled) measured 20x faster on both. Pure-ASCII text (most
+    of it; `str.isascii` is O(1)) goes through a byte-level DFA, which measured 1.5x faster
+    again on notebook text (its offsets are character offsets there). Without that package
     the same answer comes from `str.find`, one keyword at a time.
     """
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words: tuple[str, ...] = tuple(sorted({w for w in words if w}))
         self._automaton: object | None = None
+        self._ascii_automaton: object | None = None
 
     def find(self, haystack: str) -> dict[str, list[int]]:
         """Each keyword occurring in `haystack` -> its start offsets (overlaps included)."""
         if not self.words:
             return {}
-        automaton = self._automaton
-        if automaton is None:
-            automaton = self._automaton = _automaton(self.words)
+        if haystack.isascii():
+            automaton = self._ascii_automaton
+            if automaton is None:
+                automaton = self._ascii_automaton = _automaton(self.words, ascii_only=True)
+            subject: str | bytes = haystack.encode("ascii")
+        else:
+            automaton = self._automaton
+            if automaton is None:
+                automaton = self._automaton = _automaton(self.words)
+            subject = haystack
         out: dict[str, list[int]] = {}
         words = self.words
         if automaton is False:
@@ -590,7 +600,7 @@ class KeywordIndex:
                         i = haystack.find(w, i + 1)
             return out
         for index, start, _end in automaton.find_matches_as_indexes(  # type: ignore[attr-defined]
-            haystack, overlapping=True
+            subject, overlapping=True
         ):
             w = words[index]
             positions = out.get(w)
@@ -601,13 +611,18 @@ class KeywordIndex:
         return out
 
 
-def _automaton(words: tuple[str, ...]) -> object:
-    """An Aho-Corasick automaton over `words`, or False when the package is missing."""
+def _automaton(words: tuple[str, ...], *, ascii_only: bool = False) -> object:
+    """An Aho-Corasick automaton over `words` (bytes, for ASCII text), or False when the
+    package is missing."""
     try:
         import ahocorasick_rs
     except ImportError:  # pragma: no cover - the package is a dependency
         return False
-    return ahocorasick_rs.AhoCorasick(list(words))
+    dfa = ahocorasick_rs.Implementation.DFA
+    if ascii_only:
+        # Keywords with other letters never occur in ASCII text; indexes stay aligned.
+        return ahocorasick_rs.BytesAhoCorasick([w.encode() for w in words], implementation=dfa)
+    return ahocorasick_rs.AhoCorasick(list(words), implementation=dfa)
 
 
 def _accept(rule: Rule, value: str, lowered: str, start: int, end: int) -> bool:

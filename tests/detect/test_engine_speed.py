@@ -67,16 +67,17 @@ def test_windows_and_prechecks_change_nothing(texts: object) -> None:
     assert differ == [], f"{len(differ)} texts differ, first: {differ[0][:80]!r}"
 
 
-def test_keyword_index_fallback_matches_automaton() -> None:
+@pytest.mark.parametrize("pieces", [
+    ["key", "sk-", "rin", "g", "straße", "a", " ", "@", "x."],  # Unicode: the str automaton
+    ["key", "sk-", "rin", "g", "str.", "a", " ", "@", "x."],  # ASCII: the bytes automaton
+])
+def test_keyword_index_fallback_matches_automaton(pieces: list[str]) -> None:
     words = ["key", "sk-", "ring", "str.", "straße", "a", "aa", "@"]
     rng = random.Random(5)
-    text = "".join(
-        rng.choice(["key", "sk-", "rin", "g", "straße", "a", " ", "@", "x."]) * 1
-        for _ in range(400)
-    )
+    text = "".join(rng.choice(pieces) for _ in range(400))
     index = KeywordIndex(words)
     fast = index.find(text)
-    index._automaton = False  # the str.find path, used when ahocorasick_rs is missing
+    index._automaton = index._ascii_automaton = False  # the str.find path (no ahocorasick_rs)
     slow = index.find(text)
     assert fast == slow
     assert fast["aa"]  # overlapping occurrences are all reported
