@@ -45,6 +45,8 @@ MAX_TEXT_BYTES = 20 * 1024 * 1024
 #: Below this many files, or this many bytes, one process is faster than a pool.
 PARALLEL_MIN_FILES = 8
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+#: Files handed to a worker at a time.
+_CHUNK = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +188,7 @@ def _run(paths: Sequence[Path], detector: Detector, options: ScanOptions) -> lis
     global _WORKER
     prepare_parse()  # imported once here, not once per forked worker
     _WORKER = (detector, replace(options, fast_parse=True))
-    # Biggest files first, one at a time: the pool stays balanced to the end.
+    # Biggest files first: the pool stays balanced to the end.
     order = sorted(range(len(paths)), key=lambda i: -sizes[i])
     results: list[FileResult | None] = [None] * len(paths)
     import multiprocessing
@@ -194,7 +196,10 @@ def _run(paths: Sequence[Path], detector: Detector, options: ScanOptions) -> lis
     try:
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(jobs, initializer=quiet_gc) as pool:
-            for index, res in pool.imap_unordered(_work, ((i, paths[i]) for i in order)):
+            # Eight files per message: one each cost more in pickling and pipe round trips
+            # (measured 0.8 vs 0.7 s on the 650-notebook folder) than the tail imbalance.
+            items = ((i, paths[i]) for i in order)
+            for index, res in pool.imap_unordered(_work, items, chunksize=_CHUNK):
                 results[index] = res
     finally:
         _WORKER = None
