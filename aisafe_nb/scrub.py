@@ -9,11 +9,12 @@ not be restored, by design.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Literal
-
-import regex
 
 from aisafe_nb.detect.engine import ALL_KINDS, Detector, default_detector
 from aisafe_nb.detect.finding import Finding, Kind
@@ -21,7 +22,10 @@ from aisafe_nb.detect.finding import Finding, Kind
 Operator = Literal["placeholder", "redact", "mask", "hash", "allow"]
 OPERATORS: tuple[Operator, ...] = ("placeholder", "redact", "mask", "hash", "allow")
 
-_PLACEHOLDER = regex.compile(r"<([A-Z][A-Z0-9_]*)_(\d+)>")
+#: A placeholder as `Scrubber` issues it. The standard-library `re` is used here, not
+#: `regex`: this plain ASCII pattern means the same to both, and `re` runs the
+#: substitution with a callback about 1.5x faster (restoring is on every answer's path).
+PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*_\d+>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +45,38 @@ class Scrubbed:
         return bool(self.findings)
 
 
+_NOT_LABEL = re.compile(r"[^A-Z0-9]+")
+
+
+@lru_cache(maxsize=256)
 def placeholder_label(type_: str) -> str:
-    """``credit-card`` -> ``CREDIT_CARD``: the label used inside placeholders."""
-    return regex.sub(r"[^A-Z0-9]+", "_", type_.upper()).strip("_") or "VALUE"
+    """``credit-card`` -> ``CREDIT_CARD``: the label used inside placeholders.
+
+    Cached: there are a few dozen finding types, and redact/hash ask once per finding.
+    """
+    return _NOT_LABEL.sub("_", type_.upper()).strip("_") or "VALUE"
+
+
+def restore_text(
+    text: str, vault: Mapping[str, str], render: Callable[[str], str] | None = None
+) -> str:
+    """Replace every placeholder of `vault` in `text`; other placeholder-like text stays.
+
+    `render` turns a restored value into the text put back (JSON escaping, for answers
+    whose text is itself JSON). An unchanged text is returned as the same object.
+    """
+    if not vault or "<" not in text:
+        return text
+
+    def put(match: re.Match[str]) -> str:
+        token = match.group(0)
+        value = vault.get(token)
+        if value is None:
+            return token
+        return value if render is None else render(value)
+
+    out = PLACEHOLDER.sub(put, text)
+    return text if out == text else out
 
 
 class Scrubber:
@@ -71,11 +104,21 @@ class Scrubber:
         self._by_fingerprint: dict[str, str] = {}
         self._counters: dict[str, int] = {}
         self._vault: dict[str, str] = {}
+        self._vault_view = MappingProxyType(self._vault)
 
     @property
     def vault(self) -> Mapping[str, str]:
-        """Placeholder -> original value, for every restorable placeholder issued so far."""
-        return dict(self._vault)
+        """Placeholder -> original value, for every restorable placeholder issued so far.
+
+        A read-only live view, not a copy: the guard asks for it on every answer, and a
+        copy would cost time in proportion to everything the session has ever scrubbed.
+        """
+        return self._vault_view
+
+    @property
+    def detector(self) -> Detector:
+        """The detector this scrubber scans with (benchmarks measure its share)."""
+        return self._detector
 
     def operator_for(self, finding: Finding) -> Operator:
         """The operator that applies to `finding` (by type, then kind, then default)."""
@@ -126,7 +169,4 @@ class Scrubber:
 
     def restore(self, text: str) -> str:
         """Put the original values back for every placeholder this scrubber issued."""
-        if not self._vault or "<" not in text:
-            return text
-        vault = self._vault
-        return str(_PLACEHOLDER.sub(lambda m: vault.get(m.group(0), m.group(0)), text))
+        return restore_text(text, self._vault)

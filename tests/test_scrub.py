@@ -100,3 +100,28 @@ def test_kinds_limit_what_is_scrubbed() -> None:
 def test_placeholder_label() -> None:
     assert placeholder_label("credit-card") == "CREDIT_CARD"
     assert placeholder_label("us-ssn") == "US_SSN"
+
+
+def test_vault_is_a_live_read_only_view() -> None:
+    s = Scrubber()
+    vault = s.vault
+    assert len(vault) == 0
+    s.scrub(f"mail {F.email(5)}")
+    assert vault == {"<EMAIL_1>": F.email(5)}  # the same view sees later placeholders
+    with pytest.raises(TypeError):
+        vault["<EMAIL_2>"] = "x"  # type: ignore[index]
+
+
+def test_restore_leaves_unknown_placeholders_and_keeps_unchanged_text() -> None:
+    s = Scrubber()
+    s.scrub(f"mail {F.email(6)}")
+    text = "keep <EMAIL_2> and <b>"
+    assert s.restore(text) is text
+    assert s.restore("to <EMAIL_1>, not <EMAIL_2>") == f"to {F.email(6)}, not <EMAIL_2>"
+
+
+def test_detector_is_the_one_given() -> None:
+    from aisafe_nb.detect.engine import Detector
+
+    detector = Detector(kinds=("pii",))
+    assert Scrubber(detector=detector).detector is detector

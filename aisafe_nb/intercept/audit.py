@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,19 @@ class AuditEntry:
     reason: str | None = None
     status: int | None = None
 
+    def as_dict(self) -> dict[str, Any]:
+        """The entry as a JSON-ready dict.
+
+        Written out instead of `dataclasses.asdict`, whose recursive deep copy took a third
+        of an append (~20 us) on the caller's thread; `scrubbed` is the only container.
+        """
+        out = {name: getattr(self, name) for name in _FIELDS}
+        out["scrubbed"] = dict(self.scrubbed)
+        return out
+
+
+_FIELDS = tuple(f.name for f in fields(AuditEntry))
+
 
 class AuditLog:
     """Appends entries to ``audit.jsonl`` and reads the most recent ones back."""
@@ -47,7 +60,7 @@ class AuditLog:
 
     def append(self, entry: AuditEntry) -> None:
         """Append one line (under the ledger's lock so lines of two kernels never mix)."""
-        line = json.dumps(asdict(entry), sort_keys=True, separators=(",", ":")) + "\n"
+        line = json.dumps(entry.as_dict(), sort_keys=True, separators=(",", ":")) + "\n"
         with locked(self.path):
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:

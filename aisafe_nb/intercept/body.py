@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aisafe_nb.intercept.errors import BlockedContent
+from aisafe_nb.intercept.jsonwalk import map_strings
 from aisafe_nb.scrub import Scrubbed
 
 
@@ -63,7 +64,7 @@ _DATA_URL = "data:"
 class BodyScrub:
     """The outcome of scrubbing one request body."""
 
-    body: Any
+    body: Any  # the input where nothing changed, else a copy along the changed paths
     counts: Counter[str] = field(default_factory=Counter)
     blocked: list[tuple[str, str]] = field(default_factory=list)  # (type, preview)
 
@@ -74,13 +75,26 @@ class BodyScrub:
 
 
 def scrub_body(body: Any, scrubber: TextScrubber, blocked_types: Mapping[str, bool]) -> BodyScrub:
-    """Return a scrubbed copy of the JSON value `body`.
+    """Return the JSON value `body` scrubbed; `body` itself is never modified.
 
-    `blocked_types` maps finding types and kinds whose operator is ``block``; a finding of
-    one of them raises `BlockedContent` (after the walk, naming every blocked type once).
+    Only the containers on the path to a changed string are copied (see `jsonwalk`), so a
+    body with nothing to scrub comes back as the same object. `blocked_types` maps finding
+    types and kinds whose operator is ``block``; a finding of one of them raises
+    `BlockedContent` (after the walk, naming every blocked type once).
     """
     result = BodyScrub(body=None)
-    result.body = _walk(body, scrubber, blocked_types, result, key=None)
+
+    def scrub(text: str, key: str | None) -> str:
+        if key in STRUCTURAL_KEYS or text.startswith(_DATA_URL):  # BINARY_KEYS: skipped
+            return text
+        scrubbed = scrubber.scrub(text)
+        for finding in scrubbed.findings:
+            result.counts[finding.type] += 1
+            if blocked_types.get(finding.type) or blocked_types.get(finding.kind):
+                result.blocked.append((finding.type, finding.preview))
+        return scrubbed.text
+
+    result.body = map_strings(body, scrub, skip_keys=BINARY_KEYS)
     if result.blocked:
         kinds = ", ".join(sorted({f"{t} ({p})" for t, p in result.blocked}))
         raise BlockedContent(
@@ -88,29 +102,3 @@ def scrub_body(body: Any, scrubber: TextScrubber, blocked_types: Mapping[str, bo
             "that type is 'block' (change Policy.operators to send it scrubbed)"
         )
     return result
-
-
-def _walk(
-    value: Any,
-    scrubber: TextScrubber,
-    blocked: Mapping[str, bool],
-    result: BodyScrub,
-    key: str | None,
-) -> Any:
-    if isinstance(value, str):
-        if key in STRUCTURAL_KEYS or key in BINARY_KEYS or value.startswith(_DATA_URL):
-            return value
-        scrubbed = scrubber.scrub(value)
-        for finding in scrubbed.findings:
-            result.counts[finding.type] += 1
-            if blocked.get(finding.type) or blocked.get(finding.kind):
-                result.blocked.append((finding.type, finding.preview))
-        return scrubbed.text
-    if isinstance(value, dict):
-        return {
-            k: (v if k in BINARY_KEYS else _walk(v, scrubber, blocked, result, key=k))
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_walk(v, scrubber, blocked, result, key=key) for v in value]
-    return value

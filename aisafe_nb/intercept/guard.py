@@ -343,7 +343,7 @@ class Guard:
         if not vault or status >= 400:
             return None
         restored = restore_json(payload, vault, escape_all=call.json_mode)
-        if restored == payload:
+        if restored is payload:  # restore_json copies only what it changed
             return None
         return json.dumps(restored, ensure_ascii=False).encode()
 

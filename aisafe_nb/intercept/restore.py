@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import regex
+from aisafe_nb.intercept.jsonwalk import map_strings
+from aisafe_nb.scrub import restore_text as _restore_text
 
-PLACEHOLDER = regex.compile(r"<[A-Z][A-Z0-9_]*_\d+>")
 #: A possible start of a placeholder at the end of a text (held back in streams).
-_PARTIAL_TAIL = regex.compile(r"<(?:[A-Z][A-Z0-9_]*)?$")
+_PARTIAL_TAIL = re.compile(r"<(?:[A-Z][A-Z0-9_]*)?$")
 #: Longest text held back: a placeholder is never longer than this.
 MAX_HOLD = 64
 #: Keys whose string values are JSON documents (restored values must be JSON-escaped).
@@ -30,31 +31,29 @@ JSON_STRING_KEYS = frozenset({"arguments"})
 
 def restore_text(text: str, vault: Mapping[str, str], *, escape: bool = False) -> str:
     """Replace every placeholder of `vault` in `text`; `escape` for text that is JSON."""
-    if not vault or "<" not in text:
-        return text
-    if escape:
-        return str(PLACEHOLDER.sub(lambda m: _escaped(vault.get(m.group(0)), m.group(0)), text))
-    return str(PLACEHOLDER.sub(lambda m: vault.get(m.group(0), m.group(0)), text))
+    return _restore_text(text, vault, _json_escaped if escape else None)
 
 
-def _escaped(value: str | None, default: str) -> str:
-    return default if value is None else json.dumps(value)[1:-1]
+def _json_escaped(value: str) -> str:
+    return json.dumps(value)[1:-1]
 
 
 def restore_json(
     value: Any, vault: Mapping[str, str], key: str | None = None, *, escape_all: bool = False
 ) -> Any:
-    """A copy of the JSON value `value` with placeholders restored in every string.
+    """The JSON value `value` with placeholders restored in every string.
 
-    `escape_all` JSON-escapes every restored value (answers in JSON mode).
+    `escape_all` JSON-escapes every restored value (answers in JSON mode). Only what
+    changed is copied (see `jsonwalk`): `value` itself comes back when nothing was
+    restored, and the input is never modified.
     """
-    if isinstance(value, str):
-        return restore_text(value, vault, escape=escape_all or key in JSON_STRING_KEYS)
-    if isinstance(value, dict):
-        return {k: restore_json(v, vault, k, escape_all=escape_all) for k, v in value.items()}
-    if isinstance(value, list):
-        return [restore_json(v, vault, key, escape_all=escape_all) for v in value]
-    return value
+    if not vault:
+        return value
+
+    def put(text: str, at: str | None) -> str:
+        return restore_text(text, vault, escape=escape_all or at in JSON_STRING_KEYS)
+
+    return map_strings(value, put, key)
 
 
 Event = tuple[list[bytes], Any]  # (non-data lines such as b"event: x", JSON payload)

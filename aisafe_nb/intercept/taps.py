@@ -130,8 +130,7 @@ class JSONTap:
         except ValueError:
             return body
         self._on_payload(payload)
-        if not self._vault:
+        restored = restore_json(payload, self._vault, escape_all=self._escape_all)
+        if restored is payload:  # nothing to put back: the server's bytes go out unchanged
             return body
-        return json.dumps(
-            restore_json(payload, self._vault, escape_all=self._escape_all), ensure_ascii=False
-        ).encode()
+        return json.dumps(restored, ensure_ascii=False).encode()
