@@ -10,7 +10,7 @@ import ipaddress
 import math
 from collections import Counter
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -29,8 +29,13 @@ def register(name: str) -> Callable[[Validator], Validator]:
     return decorate
 
 
+@lru_cache(maxsize=4096)
 def shannon_entropy(value: str) -> float:
-    """Bits per character of `value` (0 for empty strings)."""
+    """Bits per character of `value` (0 for empty strings).
+
+    Cached: one key is often matched by several rules (its provider's, a generic one, an
+    assignment), each asking for its entropy.
+    """
     if not value:
         return 0.0
     counts = Counter(value)
@@ -102,8 +107,12 @@ _PLACEHOLDER_MARKERS = (
 _LONG_MARKERS = ("xxxxxxxx", "<", ">", "${", "{{", "...", "…", "****", "redacted", "example")
 
 
+@lru_cache(maxsize=4096)
 def is_placeholder(value: str) -> bool:
-    """True for values that stand in for a secret: ``sk-...``, ``YOUR_API_KEY``, masks."""
+    """True for values that stand in for a secret: ``sk-...``, ``YOUR_API_KEY``, masks.
+
+    Cached, as `shannon_entropy` is: several rules ask about the same value.
+    """
     lowered = value.lower()
     if len(value) > 100:
         # Long blobs (PEM bodies, session tokens) legitimately contain runs like "AAAAAA" and,
@@ -113,17 +122,20 @@ def is_placeholder(value: str) -> bool:
         return True
     if lowered in ("empty", "none", "null", "dummy", "test", "secret", "password", "token", "nil"):
         return True
-    return _longest_run(value) >= 6
+    return _has_run(value, 6)
 
 
-def _longest_run(value: str) -> int:
-    best = run = 0
-    prev = ""
-    for ch in value:
-        run = run + 1 if ch == prev else 1
-        prev = ch
-        best = max(best, run)
-    return best
+@cache
+def _run_pattern(length: int) -> regex.Pattern[str]:
+    return regex.compile(rf"(.)\1{{{length - 1}}}", regex.DOTALL)
+
+
+def _has_run(value: str, length: int) -> bool:
+    """Whether one character repeats `length` times in a row (``aaaaaa``, ``000000``).
+
+    A regex search, not a loop in Python: keys are long and checked by several rules.
+    """
+    return _run_pattern(length).search(value) is not None
 
 
 # ---------------------------------------------------------------- character classes
@@ -344,14 +356,14 @@ def phone_formatted(value: str) -> bool:
     digits = "".join(c for c in value if c.isdigit())
     if len(digits) == 11 and digits[0] == "1":
         digits = digits[1:]
-    return len(digits) == 10 and _longest_run(digits) < 5 and digits not in _PLACEHOLDER_PHONES
+    return len(digits) == 10 and not _has_run(digits, 5) and digits not in _PLACEHOLDER_PHONES
 
 
 @register("phone")
 def phone(value: str) -> bool:
     """A number `phonenumbers` calls valid (US when no ``+`` country code is given)."""
     digits = "".join(c for c in value if c.isdigit())
-    if not 7 <= len(digits) <= 15 or _longest_run(digits) >= 5:
+    if not 7 <= len(digits) <= 15 or _has_run(digits, 5):
         return False
     if _FICTIONAL_PHONE.search(digits):
         return False
@@ -389,7 +401,7 @@ def phone_written(value: str) -> bool:
     has_ext = len(core) != len(value)
     digits = "".join(c for c in core if c.isdigit())
     n = len(digits)
-    if n < 8 or n > 15 or _longest_run(digits) >= 6 or digits in _PLACEHOLDER_PHONES:
+    if n < 8 or n > 15 or _has_run(digits, 6) or digits in _PLACEHOLDER_PHONES:
         return False
     if core[0] == "+":
         return n >= 10  # country code plus a national number: 10 digits or more
