@@ -6,6 +6,7 @@ Rules are data so that adding a provider is a table entry and a test, not code.
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -43,7 +44,17 @@ class LazyPattern:
     (`validate`) so a bad pattern is reported at load time, naming the rule.
     """
 
-    __slots__ = ("_compiled", "_std", "ascii", "builtin", "flags", "rule_id", "source", "std_re")
+    __slots__ = (
+        "_compiled",
+        "_std",
+        "ascii",
+        "builtin",
+        "flags",
+        "rule_id",
+        "shape",
+        "source",
+        "std_re",
+    )
 
     def __init__(self, rule_id: str, source: str, flags: int = 0, *, std_re: bool = False) -> None:
         self.rule_id = rule_id
@@ -57,6 +68,10 @@ class LazyPattern:
         #: A faster pattern used instead on pure-ASCII text (`str.isascii` is O(1)), where
         #: Unicode classes such as ``\p{Lu}`` measured 2x slower than ``[A-Z]``.
         self.ascii: LazyPattern | None = None
+        #: An equivalent (or wider) pattern over the text's shape (see `text_shape`), for
+        #: pure-ASCII text: a class like ``[A-Z]`` becomes the literal ``U``, which the
+        #: regex engine skips to instead of testing every position.
+        self.shape: LazyPattern | None = None
         self._compiled: regex.Pattern[str] | None = None
         self._std: re.Pattern[str] | None = None
 
@@ -96,8 +111,16 @@ class LazyPattern:
             message = f"rule {self.rule_id}: pattern not valid for engine 're': {exc}"
             raise RuleError(message) from exc
 
-    def hits(self, text: str, timeout: float | None) -> Iterator[re.Match[str] | regex.Match[str]]:
-        """All matches in `text`, with the engine this pattern was declared for."""
+    def hits(
+        self, text: str, timeout: float | None, shape: str | None = None
+    ) -> Iterator[re.Match[str] | regex.Match[str]]:
+        """All matches in `text`, with the engine this pattern was declared for.
+
+        `shape` is ``text_shape(text)`` when the caller has it (pure-ASCII text only): a
+        pattern with a shape form searches that instead.
+        """
+        if shape is not None and self.shape is not None:
+            return self.shape.untimed().finditer(shape)
         if self.ascii is not None and text.isascii():
             return self.ascii.hits(text, timeout)
         if self.std_re:
@@ -193,7 +216,9 @@ def validate_rule(rule: Rule) -> None:
     if rule.precheck is not None:
         rule.precheck.get()
         if rule.precheck.ascii is not None:
-            rule.precheck.ascii.get()
+            rule.precheck.ascii.untimed()
+        if rule.precheck.shape is not None:
+            rule.precheck.shape.untimed()
     group = rule.group
     if isinstance(group, str) and group not in pattern.groupindex:
         raise RuleError(f"rule {rule.id}: pattern has no group {group!r}")
@@ -256,7 +281,9 @@ def parse_rule(
     if engine not in ("regex", "re") or (engine == "re" and not builtin):
         raise RuleError(f"rule {rule_id}: engine must be 'regex'")
     pattern = LazyPattern(
-        rule_id, str(raw["pattern"]), _flags(rule_id, (str(f) for f in flags)),
+        rule_id,
+        str(raw["pattern"]),
+        _flags(rule_id, (str(f) for f in flags)),
         std_re=engine == "re",
     )
     rule = Rule(
@@ -288,28 +315,54 @@ def parse_prechecks(
 
     A value is a pattern, or a table ``{ pattern = "...", ascii = "..." }`` where `ascii`
     is an equivalent pattern for pure-ASCII text; built-in files may add ``engine = "re"``
-    for a precheck that stdlib `re` runs faster than `regex` (never user patterns: `re`
-    has no timeout).
+    for a precheck that stdlib `re` runs faster than `regex`, and ``shape``, the pattern
+    over the text's shape (see `text_shape`), which runs in `re` too (never user patterns:
+    `re` has no timeout).
     """
     table = data.get("prechecks", {})
     if not isinstance(table, dict):
         raise RuleError(f"{source}: [prechecks] must be a table")
     out: dict[str, LazyPattern] = {}
     for k, v in table.items():
-        std_re, ascii_source = False, None
+        std_re, ascii_source, shape_source = False, None, None
         if isinstance(v, dict):
+            if set(v) - {"pattern", "engine", "ascii", "shape"} or "pattern" not in v:
+                raise RuleError(f"{source}: precheck {k}: expected keys pattern, ascii, shape")
+            if "shape" in v and not builtin:
+                raise RuleError(f"{source}: precheck {k}: shape is for built-in rules only")
             engine = v.get("engine", "regex")
-            if set(v) - {"pattern", "engine", "ascii"} or "pattern" not in v:
-                raise RuleError(f"{source}: precheck {k}: expected keys pattern, ascii")
             if engine not in ("regex", "re") or (engine == "re" and not builtin):
                 raise RuleError(f"{source}: precheck {k}: engine must be 'regex'")
-            std_re, ascii_source, v = engine == "re", v.get("ascii"), v["pattern"]
+            std_re = engine == "re"
+            ascii_source, shape_source, v = v.get("ascii"), v.get("shape"), v["pattern"]
         out[str(k)] = pattern = LazyPattern(f"precheck {k}", str(v), std_re=std_re)
         pattern.builtin = builtin
         if ascii_source is not None:
             pattern.ascii = LazyPattern(f"precheck {k} (ascii)", str(ascii_source))
             pattern.ascii.builtin = builtin
+        if shape_source is not None:
+            pattern.shape = LazyPattern(f"precheck {k} (shape)", str(shape_source), std_re=True)
+            pattern.shape.builtin = builtin
     return out
+
+
+#: ASCII letters and digits to their class: ``l`` lower case, ``U`` upper case, ``d`` digit;
+#: every other character stays itself (so ``\s``, ``.`` and ``-`` still mean what they say).
+_SHAPE_TABLE = str.maketrans(
+    string.ascii_lowercase + string.ascii_uppercase + string.digits,
+    "l" * 26 + "U" * 26 + "d" * 10,
+)
+
+
+def text_shape(text: str) -> str | None:
+    """`text` with each ASCII letter and digit replaced by its class, or None if not ASCII.
+
+    Prechecks look for shapes ("a digit, a space, a capital"): over the shape string their
+    patterns start at a literal (``d``, ``U``) the engine skips to, measured 3-4x faster
+    than ``[0-9]``/``[A-Z]`` over the text. Positions are the text's own (one character
+    for one), which is why only ASCII text has a shape.
+    """
+    return text.translate(_SHAPE_TABLE) if text.isascii() else None
 
 
 def _parse_file(

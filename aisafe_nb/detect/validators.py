@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import re
 from collections import Counter
 from collections.abc import Callable
 from functools import cache, lru_cache
-
-import regex
 
 Validator = Callable[[str], bool]
 
@@ -43,19 +42,30 @@ def shannon_entropy(value: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
+_NOT_DIGIT = re.compile(r"[^0-9]")
+
+
+def digits_of(value: str) -> str:
+    """The ASCII digits of `value` (the rules' patterns match ``[0-9]``, never ``\\d``).
+
+    One C-level substitution: a generator over the characters measured ~3x slower, and
+    validators run on every candidate phone, card and SSN.
+    """
+    return _NOT_DIGIT.sub("", value)
+
+
+#: Each digit doubled, with 9 subtracted when that passes 9: the Luhn step, as characters.
+_LUHN_DOUBLE = str.maketrans("0123456789", "0246813579")
+
+
 @register("luhn")
 def luhn(value: str) -> bool:
     """Payment card checksum over the digits of `value`."""
-    digits = [int(c) for c in value if c.isdigit()]
+    digits = digits_of(value)
     if len(digits) < 12:
         return False
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
+    rev = digits[::-1]
+    total = sum(map(int, rev[0::2])) + sum(map(int, rev[1::2].translate(_LUHN_DOUBLE)))
     return total % 10 == 0
 
 
@@ -126,8 +136,8 @@ def is_placeholder(value: str) -> bool:
 
 
 @cache
-def _run_pattern(length: int) -> regex.Pattern[str]:
-    return regex.compile(rf"(.)\1{{{length - 1}}}", regex.DOTALL)
+def _run_pattern(length: int) -> re.Pattern[str]:
+    return re.compile(rf"(.)\1{{{length - 1}}}", re.DOTALL)
 
 
 def _has_run(value: str, length: int) -> bool:
@@ -153,15 +163,13 @@ def mixed_case(value: str) -> bool:
     return any(c.isupper() for c in value) and any(c.islower() for c in value)
 
 
-_UUID = regex.compile(
-    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-)
-_WORDISH = regex.compile(r"[a-z][a-z0-9]*(?:[-_.:/][a-z0-9]+)*")
-_VERSIONISH = regex.compile(r"v?\d+(?:[._-]\d+)+[a-z0-9.-]*")
-_ENV_NAME = regex.compile(r"[A-Z][A-Z0-9_]+")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_WORDISH = re.compile(r"[a-z][a-z0-9]*(?:[-_.:/][a-z0-9]+)*")
+_VERSIONISH = re.compile(r"v?\d+(?:[._-]\d+)+[a-z0-9.-]*")
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]+")
 
 
-_ID_SEPARATORS = regex.compile(r"[-_/.:@]")
+_ID_SEPARATORS = re.compile(r"[-_/.:@]")
 
 
 def _looks_like_identifier(value: str) -> bool:
@@ -331,18 +339,22 @@ _DOC_EMAIL_LOCALS = frozenset(
 )
 
 
+#: ".example.com" and the like: subdomains of the documentation domains (one C call).
+_DOC_EMAIL_SUBDOMAINS = tuple("." + d for d in sorted(_DOC_EMAIL_DOMAINS))
+
+
 @register("email")
 def email(value: str) -> bool:
     """A personal email: not a documentation domain, an image asset (``logo@2x.png``) or git."""
     local, _, domain = value.lower().rpartition("@")
     if domain in _DOC_EMAIL_DOMAINS or local in _DOC_EMAIL_LOCALS:
         return False
-    if any(domain.endswith("." + d) for d in _DOC_EMAIL_DOMAINS):
+    if domain.endswith(_DOC_EMAIL_SUBDOMAINS):
         return False
     return domain.rsplit(".", 1)[-1] not in _DOC_EMAIL_TLDS
 
 
-_FICTIONAL_PHONE = regex.compile(r"555[ .-]?01\d\d$")
+_FICTIONAL_PHONE = re.compile(r"555[ .-]?01\d\d$")
 _PLACEHOLDER_PHONES = frozenset(("1234567890", "0123456789", "9876543210"))
 
 
@@ -353,7 +365,7 @@ def phone_formatted(value: str) -> bool:
     Only placeholder digit runs are rejected: `phonenumbers` would also reject unassigned
     and fictional ranges, but in a prompt those are still someone's way of writing a phone.
     """
-    digits = "".join(c for c in value if c.isdigit())
+    digits = digits_of(value)
     if len(digits) == 11 and digits[0] == "1":
         digits = digits[1:]
     return len(digits) == 10 and not _has_run(digits, 5) and digits not in _PLACEHOLDER_PHONES
@@ -362,7 +374,7 @@ def phone_formatted(value: str) -> bool:
 @register("phone")
 def phone(value: str) -> bool:
     """A number `phonenumbers` calls valid (US when no ``+`` country code is given)."""
-    digits = "".join(c for c in value if c.isdigit())
+    digits = digits_of(value)
     if not 7 <= len(digits) <= 15 or _has_run(digits, 5):
         return False
     if _FICTIONAL_PHONE.search(digits):
@@ -379,11 +391,11 @@ def phone(value: str) -> bool:
     return bool(phonenumbers.is_valid_number(parsed))
 
 
-_PHONE_EXTENSION = regex.compile(r"(?:[ ]?(?:ext\.?|extension)[ ]?|[ ]?x)[0-9]+$")
-_SSN_SHAPE = regex.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{4}")
-_PHONE_SEPARATORS = regex.compile(r"[ .-]")
+_PHONE_EXTENSION = re.compile(r"(?:[ ]?(?:ext\.?|extension)[ ]?|[ ]?x)[0-9]+$")
+_SSN_SHAPE = re.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{4}")
+_PHONE_SEPARATORS = re.compile(r"[ .-]")
 _NATIONAL_GROUPINGS = frozenset(((3, 3, 4), (1, 3, 3, 4), (2, 4, 4), (2, 5, 4)))
-_ISO_DATE_START = regex.compile(r"[12][0-9]{3}[-.][01][0-9][-.][0-3][0-9]")
+_ISO_DATE_START = re.compile(r"[12][0-9]{3}[-.][01][0-9][-.][0-3][0-9]")
 
 
 @register("phone_written")
@@ -399,7 +411,7 @@ def phone_written(value: str) -> bool:
     """
     core = _PHONE_EXTENSION.sub("", value)
     has_ext = len(core) != len(value)
-    digits = "".join(c for c in core if c.isdigit())
+    digits = digits_of(core)
     n = len(digits)
     if n < 8 or n > 15 or _has_run(digits, 6) or digits in _PLACEHOLDER_PHONES:
         return False
@@ -410,7 +422,7 @@ def phone_written(value: str) -> bool:
     dots = core.count(".")
     if dots == 1 or _SSN_SHAPE.fullmatch(core):
         return False
-    seps = sum(1 for c in core if c in " .-")
+    seps = core.count(" ") + dots + core.count("-")
     if core[0] == "(":
         return n <= 12
     if core.startswith("00"):
@@ -483,7 +495,7 @@ def _card_brand_ok(d: str) -> bool:
 @register("credit_card")
 def credit_card(value: str) -> bool:
     """Luhn checksum plus a real brand prefix and length; all-same digits rejected."""
-    d = "".join(c for c in value if c.isdigit())
+    d = digits_of(value)
     # Well-known test numbers (Visa's 4111… test card) are still card numbers in a prompt or a
     # notebook: only all-same-digit runs are rejected.
     if not 12 <= len(d) <= 19 or len(set(d)) < 2:
@@ -498,7 +510,7 @@ _PLACEHOLDER_SSNS = frozenset(("123456789", "078051120", "219099999", "987654320
 @register("ssn")
 def ssn(value: str) -> bool:
     """US SSN rules: area 001-899 except 666, group 01-99, serial 0001-9999; no placeholders."""
-    d = "".join(c for c in value if c.isdigit())
+    d = digits_of(value)
     if len(d) != 9 or d in _PLACEHOLDER_SSNS or len(set(d)) == 1:
         return False
     area, group, serial = int(d[:3]), int(d[3:5]), int(d[5:])
@@ -631,7 +643,7 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 @register("birth_date")
 def birth_date(value: str) -> bool:
     """A plausible calendar date with a year between 1900 and 2030 (or two digits)."""
-    nums = [int(n) for n in regex.findall(r"\d+", value)]
+    nums = [int(n) for n in re.findall(r"\d+", value)]
     lowered = value.lower()
     month_word = next((i + 1 for i, m in enumerate(_MONTHS) if m in lowered), None)
     if month_word is not None:

@@ -32,7 +32,7 @@ from aisafe_nb.detect.rules import Rule, RuleError, load_rules_file, parse_prech
 from benchmarks.faker_check import build_cases as faker_cases
 from benchmarks.labelled.generate import build_cases as labelled_cases
 
-_SPEED_EXTRAS = ("windowed", "margin")
+_SPEED_EXTRAS = ("windowed", "margin", "margin_before")
 
 
 def _plain_detector() -> Detector:
@@ -67,10 +67,13 @@ def test_windows_and_prechecks_change_nothing(texts: object) -> None:
     assert differ == [], f"{len(differ)} texts differ, first: {differ[0][:80]!r}"
 
 
-@pytest.mark.parametrize("pieces", [
-    ["key", "sk-", "rin", "g", "straße", "a", " ", "@", "x."],  # Unicode: the str automaton
-    ["key", "sk-", "rin", "g", "str.", "a", " ", "@", "x."],  # ASCII: the bytes automaton
-])
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        ["key", "sk-", "rin", "g", "straße", "a", " ", "@", "x."],  # Unicode: the str automaton
+        ["key", "sk-", "rin", "g", "str.", "a", " ", "@", "x."],  # ASCII: the bytes automaton
+    ],
+)
 def test_keyword_index_fallback_matches_automaton(pieces: list[str]) -> None:
     words = ["key", "sk-", "ring", "str.", "straße", "a", "aa", "@"]
     rng = random.Random(5)
@@ -159,7 +162,7 @@ def test_long_texts_use_regex_with_its_timeout() -> None:
 def test_std_re_rules_are_for_builtin_files_only(tmp_path: Path) -> None:
     path = tmp_path / "rules.toml"
     path.write_text(
-        "[[rule]]\nid = \"r\"\ntype = \"t\"\nkind = \"secret\"\npattern = 'x'\nengine = \"re\"\n",
+        '[[rule]]\nid = "r"\ntype = "t"\nkind = "secret"\npattern = \'x\'\nengine = "re"\n',
         encoding="utf-8",
     )
     with pytest.raises(RuleError, match="engine"):
@@ -179,6 +182,6 @@ def test_std_re_rules_are_for_builtin_files_only(tmp_path: Path) -> None:
     ],
 )
 def test_word_gate_needs_the_keyword_to_start_a_word(text: str, expected: tuple[str, ...]) -> None:
-    needles = (("from", "from"), ("i'm", "i"))
+    needles = {"from": len("from"), "i'm": len("i")}  # needle -> its first word's length
     at = KeywordIndex(["from", "i'm"]).find(text)
     assert _needles_at_word_start(needles, text, at) == expected
