@@ -32,7 +32,7 @@ from aisafe_nb.detect.rules import Rule, RuleError, load_rules_file, parse_prech
 from benchmarks.faker_check import build_cases as faker_cases
 from benchmarks.labelled.generate import build_cases as labelled_cases
 
-_SPEED_EXTRAS = ("windowed", "margin", "margin_before")
+_SPEED_EXTRAS = ("windowed", "margin", "margin_before", "anchored")
 
 
 def _plain_detector() -> Detector:

@@ -84,6 +84,18 @@ def test_format_positive(type_: str, make: Callable[[int], str], seed: int, cont
     assert type_ in _types_at(text, start, start + len(value)), text
 
 
+@pytest.mark.parametrize(("type_", "make"), FORMAT_CASES)
+def test_found_after_letters_that_lower_to_two_characters(
+    type_: str, make: Callable[[int], str]
+) -> None:
+    # "İ".lower() is two characters: positions in the lowered text must still be the text's.
+    value = make(3)
+    text = f"İstanbul ofisi, İzmir. Here it is: {value} -- thanks!\nMail: ayse.yilmaz@firma.com.tr"
+    start = text.index(value)
+    assert type_ in _types_at(text, start, start + len(value)), text
+    assert "email" in _types_at(text, text.index("ayse"), len(text))
+
+
 def test_format_positive_exact_span() -> None:
     key = F.openai_key(5)
     text = f'client = OpenAI(api_key="{key}")'
