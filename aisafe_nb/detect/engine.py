@@ -362,6 +362,10 @@ class _Step:
     case_sensitive: bool
     needles: tuple[str, ...]
     needle_set: frozenset[str]
+    #: Anchored rules whose match starts before the keyword (an email's local part before
+    #: its "@"): the characters of that run, and its longest allowed length.
+    run_before: frozenset[str] | None
+    run_max: int
 
     @classmethod
     def of(cls, rule: Rule) -> _Step:
@@ -392,6 +396,8 @@ class _Step:
             case_sensitive=isinstance(anchors, list),
             needles=needles,
             needle_set=frozenset(needles),
+            run_before=frozenset(run) if isinstance(run := extra.get("run_before"), str) else None,
+            run_max=run_max if isinstance(run_max := extra.get("run_max"), int) else 64,
         )
 
 
@@ -572,6 +578,17 @@ def _gate(precheck: LazyPattern, text: str, shape: str | None = None) -> bool:
         return True
 
 
+def _run_start(text: str, pos: int, chars: frozenset[str], longest: int) -> int:
+    """Where the run of `chars` that ends at `pos` starts, looking back at most `longest`
+    characters and one more: a longer run is started inside, where the rule's look-behind
+    refuses it, as a search would have."""
+    lo = max(0, pos - longest - 1)
+    i = pos
+    while i > lo and text[i - 1] in chars:
+        i -= 1
+    return i
+
+
 def _anchored_matches(
     step: _Step,
     text: str,
@@ -591,6 +608,9 @@ def _anchored_matches(
     starts: set[int] = set()
     for kw in needles:
         starts.update(hits.get(kw, ()))
+    run = step.run_before
+    if run is not None:
+        starts = {_run_start(text, pos, run, step.run_max) for pos in starts}
     pattern = _searcher(step.rule.pattern, text)
     out: list[_Match] = []
     last_end = -1

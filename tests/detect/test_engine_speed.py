@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from aisafe_nb.detect.engine import (
     MATCH_TIMEOUT,
@@ -65,6 +67,22 @@ def test_windows_and_prechecks_change_nothing(texts: object) -> None:
     assert len(cases) > 100
     differ = [t for t in cases if _spans(fast, t) != _spans(plain, t)]
     assert differ == [], f"{len(differ)} texts differ, first: {differ[0][:80]!r}"
+
+
+_EMAIL_PIECES = ["a", "b7", ".", "_", "-", "+", "%", "@", "x.io", " ", "é", "\n", "a" * 30]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_EMAIL_PIECES), max_size=30).map("".join))
+@example("b" * 64 + "@x.io")  # the longest local part
+@example("b" * 65 + "@x.io")  # one too long: no email
+@example("mail .." + "a" * 30 + "@x.io, é" + "a" * 20 + "@x.io")
+def test_email_anchored_at_its_local_part_finds_what_a_search_finds(text: str) -> None:
+    # The email rule is matched once per "@", from the start of the run of local-part
+    # characters before it (rule extra run_before): the same matches as a plain search.
+    fast, plain = default_detector(), _plain_detector()
+    emails = [(a, b) for a, b, t in _spans(fast, text) if t == "email"]
+    assert emails == [(a, b) for a, b, t in _spans(plain, text) if t == "email"]
 
 
 @pytest.mark.parametrize(
