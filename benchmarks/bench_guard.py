@@ -43,8 +43,10 @@ How it measures, and why:
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -132,6 +134,7 @@ def bench_policy() -> Any:
     from aisafe_nb.policy import Policy
 
     state = tempfile.mkdtemp(prefix="aisafe-bench-")
+    atexit.register(shutil.rmtree, state, ignore_errors=True)  # ledger and audit log
     # no loop-guard limits: 200 calls in one "cell" within a minute would trip them
     return Policy(state_dir=state, max_calls_per_cell=0, max_calls_per_minute=0, max_repeats=0)
 
