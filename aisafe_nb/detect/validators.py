@@ -55,7 +55,10 @@ def digits_of(value: str) -> str:
 
 
 #: Each digit doubled, with 9 subtracted when that passes 9: the Luhn step, as characters.
-_LUHN_DOUBLE = str.maketrans("0123456789", "0246813579")
+_LUHN_DOUBLE = str.maketrans(
+    "".join(str(d) for d in range(10)),
+    "".join(str(2 * d - 9 if d > 4 else 2 * d) for d in range(10)),
+)
 
 
 @register("luhn")
