@@ -104,7 +104,7 @@ def _fake_values(rng: random.Random) -> dict[str, str]:
         + "FJ"
         + _chars(rng, alnum, 20),
         "aws-access-key-id": "AK" + "IA" + _chars(rng, upper, 16),
-        "github-token": "gh" + "p_" + _chars(rng, alnum, 36),
+        "github-token": _github_token(_chars(rng, alnum, 30)),
         "anthropic-api-key": "sk-" + "ant-" + "api03-" + _chars(rng, alnum + "-_", 93) + "AA",
         "hugging-face-token": "h" + "f_" + _chars(rng, string.ascii_letters, 34),
         "email": rng.choice(["maria", "j.smith", "chen.wei", "olga"])
@@ -497,3 +497,10 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _github_token(body: str) -> str:
+    """A classic-token look-alike that carries its checksum, as real ones do."""
+    from aisafe_nb.detect.validators import github_checksum
+
+    return "gh" + "p_" + body + github_checksum(body)

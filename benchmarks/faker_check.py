@@ -38,7 +38,7 @@ CARD_TYPES = (
 ALNUM = string.ascii_letters + string.digits
 URLSAFE = ALNUM + "-_"
 HEX = "0123456789abcdef"
-B62 = ALNUM
+B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase  # GitHub's digit order
 Piece = str | tuple[str, str | None]  # plain text, or (value, label type or None)
 
 

@@ -22,9 +22,12 @@ def fake_openai_key(rng: random.Random) -> str:
 
 
 def fake_github_token(rng: random.Random) -> str:
-    """A credential-shaped GitHub classic token body (random)."""
+    """A credential-shaped GitHub classic token: a random body and its checksum."""
+    from aisafe_nb.detect.validators import github_checksum
+
     alphabet = string.ascii_letters + string.digits
-    return "gh" + "p_" + "".join(rng.choice(alphabet) for _ in range(36))
+    body = "".join(rng.choice(alphabet) for _ in range(30))
+    return "gh" + "p_" + body + github_checksum(body)
 
 
 def _code(source: str, outputs: list[dict[str, Any]] | None = None, n: int = 1) -> dict[str, Any]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
+import string
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -70,6 +72,36 @@ def luhn(value: str) -> bool:
     rev = digits[::-1]
     total = sum(map(int, rev[0::2])) + sum(map(int, rev[1::2].translate(_LUHN_DOUBLE)))
     return total % 10 == 0
+
+
+#: GitHub's base62 digits, in value order.
+_BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+_BASE62_VALUE = {c: i for i, c in enumerate(_BASE62)}
+
+
+def github_checksum(body: str) -> str:
+    """The six base62 characters GitHub appends to a classic token's 30-character body:
+    the body's CRC32, zero-padded (github.blog, 2021-04-05, "new authentication token
+    formats"). Used by `github_token` below, and by the demo to make look-alike tokens."""
+    n = zlib.crc32(body.encode("ascii"))
+    digits = ""
+    while n:
+        n, d = divmod(n, 62)
+        digits = _BASE62[d] + digits
+    return digits.rjust(6, "0")
+
+
+@register("github_token")
+def github_token(value: str) -> bool:
+    """A classic token (``ghp_`` + 30 + 6) whose last six characters are its checksum.
+
+    Every token GitHub issues carries it, so a value without it is a look-alike (a typed
+    example, a truncated or edited token), as GitHub's own secret scanning judges it.
+    """
+    prefix, _, rest = value.partition("_")
+    if len(prefix) != 3 or len(rest) != 36 or not rest.isascii() or not rest.isalnum():
+        return False
+    return github_checksum(rest[:30]) == rest[30:]
 
 
 # ---------------------------------------------------------------- placeholders

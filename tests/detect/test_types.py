@@ -190,8 +190,14 @@ def _aws_doc_pair() -> str:
     )
 
 
+def _github_bad_checksum(seed: int) -> str:
+    token = F.github_token(seed)
+    return token[:-1] + ("A" if token[-1] != "A" else "B")  # last checksum character off
+
+
 NEGATIVES = [
     *[f'client = OpenAI(api_key="{p}")' for p in F.placeholder_keys()],
+    *[f"a token looks like {_github_bad_checksum(s)} in the docs" for s in range(3)],
     'api_key = os.environ["OPENAI_API_KEY"]',
     "api_key = os.getenv('OPENAI_API_KEY')",
     "from google.colab import userdata\nkey = userdata.get('HF_TOKEN')",
