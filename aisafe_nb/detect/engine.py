@@ -210,6 +210,9 @@ class Detector:
             visit.update(self._opened_by_anchor.get(k, ()))
         steps = self._steps
         found: list[_Candidate] = []
+        # (start, end, type) of each accepted candidate -> its confidence: a later rule's
+        # candidate for the same span and type that could not outrank it is not validated.
+        accepted: dict[tuple[int, int, str], float] = {}
         # The text's shape for the prechecks, made on first need (one translate per text).
         shape: str | None = None
         shaped = False
@@ -260,7 +263,7 @@ class Detector:
                         hit = gates[key] = _gate(precheck, text, shape)
                     if not hit:
                         continue
-            found.extend(self._apply(step, text, lowered, spans, needles, hits))
+            found.extend(self._apply(step, text, lowered, spans, needles, hits, accepted))
         if self.ner is not None:
             found.extend(_ner_candidates(self.ner, text))
         if not found:
@@ -307,8 +310,15 @@ class Detector:
         spans: list[tuple[int, int]] | None,
         needles: tuple[str, ...] | None = None,
         hits: dict[str, list[int]] | None = None,
+        accepted: dict[tuple[int, int, str], float] | None = None,
     ) -> Iterable[_Candidate]:
+        """The rule's accepted candidates. A candidate whose span and type an earlier rule
+        already found with at least its confidence is skipped unvalidated: overlap resolution
+        would keep the earlier one anyway (ties go to the first found), and validators can be
+        dear (`phonenumbers` ~0.1 ms for each "+1 ..." number the NANP rule already took)."""
         rule = step.rule
+        if accepted is None:
+            accepted = {}
         try:
             if step.anchored:
                 matches = _anchored_matches(step, text, needles, hits or {})
@@ -326,12 +336,17 @@ class Detector:
             start, end = match.span(rule.group)
             if start < 0 or start == end:
                 continue
+            earlier = accepted.get((start, end, rule.type))
+            if earlier is not None and earlier >= rule.confidence:
+                continue
             value = text[start:end]
             if not _accept(rule, value, lowered, start, end):
                 end = _shrink(rule, text, lowered, start, end) if rule.extra.get("shrink") else -1
                 if end < 0:
                     continue
                 value = text[start:end]
+            key = (start, end, rule.type)
+            accepted[key] = max(accepted.get(key, 0.0), rule.confidence)
             yield (start, end, rule.confidence, rule)
 
 

@@ -203,3 +203,25 @@ def test_word_gate_needs_the_keyword_to_start_a_word(text: str, expected: tuple[
     needles = {"from": len("from"), "i'm": len("i")}  # needle -> its first word's length
     at = KeywordIndex(["from", "i'm"]).find(text)
     assert _needles_at_word_start(needles, text, at) == expected
+
+
+def test_skipping_outranked_candidates_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A later rule's candidate for a span and type an earlier rule already found, with no
+    # higher confidence, is not validated (Detector._apply): the findings, down to the rule
+    # and confidence of each, must be those of a scan that validates every candidate.
+    texts = [c.text for c in labelled_cases()] + [c.text for c in faker_cases(2)]
+    detector = default_detector()
+
+    def records(t: str) -> list[tuple[int, int, str, str, float]]:
+        return [(f.start, f.end, f.type, f.rule_id, f.confidence) for f in detector.scan(t)]
+
+    fast = [records(t) for t in texts]
+    original = Detector._apply
+
+    def validate_all(self: Detector, *args: Any) -> Any:
+        return original(self, *args[:6], {})  # forget what earlier rules accepted
+
+    monkeypatch.setattr(Detector, "_apply", validate_all)
+    slow = [records(t) for t in texts]
+    assert sum(map(len, fast)) > 1000
+    assert fast == slow
