@@ -69,8 +69,12 @@ class _Timed:
         self.pattern = pattern
         self.timeout = timeout
 
-    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[_Match]:
-        found: Iterator[_Match] = self.pattern.finditer(string, pos, endpos, timeout=self.timeout)
+    def finditer(
+        self, string: str, pos: int = 0, endpos: int = sys.maxsize, overlapped: bool = False
+    ) -> Iterator[_Match]:
+        found: Iterator[_Match] = self.pattern.finditer(
+            string, pos, endpos, overlapped=overlapped, timeout=self.timeout
+        )
         return found
 
     def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> _Match | None:
@@ -323,9 +327,10 @@ class Detector:
             if step.anchored:
                 matches = _anchored_matches(step, text, needles, hits or {})
             elif spans is not None and (step.windowed or step.keyword_windows):
-                matches = _windowed_matches(rule, text, spans)
+                matches = _windowed_matches(rule, text, spans, overlapped=step.overlapped)
             else:
-                matches = list(_searcher(rule.pattern, text).finditer(text))
+                searcher = _searcher(rule.pattern, text)
+                matches = list(_finditer(searcher, text, 0, len(text), step.overlapped))
         except TimeoutError:
             if self.strict:
                 raise ScanIncomplete(
@@ -381,6 +386,9 @@ class _Step:
     #: its "@"): the characters of that run, and its longest allowed length.
     run_before: frozenset[str] | None
     run_max: int
+    #: Every match, overlapping ones too (in "Yesterday <First> <Last>", the refused pair
+    #: "Yesterday <First>" must not hide "<First> <Last>").
+    overlapped: bool
 
     @classmethod
     def of(cls, rule: Rule) -> _Step:
@@ -413,6 +421,7 @@ class _Step:
             needle_set=frozenset(needles),
             run_before=frozenset(run) if isinstance(run := extra.get("run_before"), str) else None,
             run_max=run_max if isinstance(run_max := extra.get("run_max"), int) else 64,
+            overlapped=bool(extra.get("overlapped")),
         )
 
 
@@ -474,8 +483,20 @@ def _finding(candidate: _Candidate, text: str) -> Finding:
     )
 
 
-def _windowed_matches(rule: Rule, text: str, spans: list[tuple[int, int]]) -> list[_Match]:
-    """Matches inside the precheck windows.
+def _finditer(
+    pattern: _Searcher, text: str, pos: int, endpos: int, overlapped: bool
+) -> Iterator[_Match]:
+    """`pattern.finditer`, overlapped when asked (`regex` patterns only: `validate_rule`)."""
+    if overlapped:
+        found: Iterator[_Match] = pattern.finditer(text, pos, endpos, overlapped=True)  # type: ignore[call-arg]
+        return found
+    return pattern.finditer(text, pos, endpos)
+
+
+def _windowed_matches(
+    rule: Rule, text: str, spans: list[tuple[int, int]], *, overlapped: bool = False
+) -> list[_Match]:
+    """Matches inside the precheck windows (overlapping ones too when `overlapped`).
 
     A match that reaches a window's end may have been cut short by it (the look-ahead saw
     the window end, not the text): it is matched again against the whole text.
@@ -484,7 +505,7 @@ def _windowed_matches(rule: Rule, text: str, spans: list[tuple[int, int]]) -> li
     n = len(text)
     pattern = _searcher(rule.pattern, text)
     for s, e in spans:
-        for m in pattern.finditer(text, s, e):
+        for m in _finditer(pattern, text, s, e, overlapped):
             if m.end() >= e and e < n:
                 full = pattern.match(text, m.start())
                 if full is None:

@@ -224,6 +224,8 @@ def validate_rule(rule: Rule) -> None:
         raise RuleError(f"rule {rule.id}: pattern has no group {group!r}")
     if isinstance(group, int) and group > pattern.groups:
         raise RuleError(f"rule {rule.id}: pattern has no group {group}")
+    if rule.extra.get("overlapped") and rule.pattern.std_re:
+        raise RuleError(f"rule {rule.id}: overlapped matching needs engine 'regex'")
 
 
 def parse_rule(

@@ -148,6 +148,10 @@ CONTEXT_CASES = [
     ("person-name", lambda s: f"Patient {F.full_name(s)} was admitted."),
     ("person-name", lambda s: f"An email from {F.full_name(s)} arrived."),
     ("person-name", lambda s: f"Dear Mr. O'{F.last_name(s)},"),
+    # A capitalised word before the name must not hide it (overlapped pair matching).
+    ("person-name", lambda s: f"Yesterday {F.full_name(s)} called about the invoice."),
+    ("person-name", lambda s: f"Ticket {F.full_name(s)} opened is still waiting."),
+    ("person-name", lambda s: f"Mrs {F.full_name(s)} called."),
     ("person-name", lambda s: f"name: 'Mary-{F.first_name(s)} {F.last_name(s)}'"),
     ("person-name", lambda s: f"Regards,\n{F.first_name(s)} O'{F.last_name(s)}\n"),
     # Names outside the census lists, assembled so this file holds no literal name.
