@@ -32,7 +32,7 @@ def _sections(text: str) -> dict[str, set[str]]:
         if line.startswith("[") and line.endswith("]"):
             current = out.setdefault(line[1:-1], set())
         elif current is not None:
-            current.update(line.split())
+            current.update(w.replace("'", "") for w in line.split())
     return out
 
 
@@ -52,10 +52,11 @@ def lists() -> NameLists:
 
 
 def _tokens(value: str) -> list[str]:
-    """Lower-case name tokens of `value`, without initials ("A.") and apostrophes."""
+    """Lower-case name tokens of `value`, without initials ("A.") and apostrophes: the census
+    lists spell "O'Connor" and "D'Angelo" as "oconnor" and "dangelo"."""
     out = []
     for raw in value.replace("’", "'").split():
-        tok = raw.strip(".,'").lower()
+        tok = raw.strip(".,'").lower().replace("'", "")
         if len(tok) > 1:
             out.append(tok)
     return out

@@ -152,6 +152,9 @@ CONTEXT_CASES = [
     ("person-name", lambda s: f"Yesterday {F.full_name(s)} called about the invoice."),
     ("person-name", lambda s: f"Ticket {F.full_name(s)} opened is still waiting."),
     ("person-name", lambda s: f"Mrs {F.full_name(s)} called."),
+    # Census lists spell "O'Connor" without the apostrophe; curly or straight, it matches.
+    ("person-name", lambda s: f"A cover letter for {F.first_name(s)} O'" + "Connor, please."),
+    ("person-name", lambda s: f"Ping {F.first_name(s)} O\u2019" + "Brien today."),
     ("person-name", lambda s: f"name: 'Mary-{F.first_name(s)} {F.last_name(s)}'"),
     ("person-name", lambda s: f"Regards,\n{F.first_name(s)} O'{F.last_name(s)}\n"),
     # Names outside the census lists, assembled so this file holds no literal name.
