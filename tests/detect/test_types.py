@@ -205,6 +205,7 @@ def _github_bad_checksum(seed: int) -> str:
 NEGATIVES = [
     *[f'client = OpenAI(api_key="{p}")' for p in F.placeholder_keys()],
     *[f"a token looks like {_github_bad_checksum(s)} in the docs" for s in range(3)],
+    "Author: Jane Doe <jane@example.com>\nDear John Doe, this is a template.",
     'api_key = os.environ["OPENAI_API_KEY"]',
     "api_key = os.getenv('OPENAI_API_KEY')",
     "from google.colab import userdata\nkey = userdata.get('HF_TOKEN')",
