@@ -160,6 +160,9 @@ CONTEXT_CASES = [
     # Names outside the census lists, assembled so this file holds no literal name.
     ("person-name", lambda s: "customer_name = '" + "Kwame" + " Mensah'"),
     ("person-name", lambda s: '{"first_name": "' + "Aiko" + '", "surname": "' + "Tanaka" + '"}'),
+    # Unquoted passwords in .env / export lines (built from parts: this file scans clean).
+    ("generic-secret", lambda s: "DB_PASSWORD=" + "correcthorse" + f"batterystaple{s}\n"),
+    ("generic-secret", lambda s: "export POSTGRES_PASSWORD=" + f"Sup3rS3cret{s}"),
     ("street-address", lambda s: "Ship to Haupt" + f"straße {s + 12}, 10115 Berlin."),
     ("street-address", lambda s: f"Le bureau: {s + 12} rue " + "de la Paix, 75002 Paris."),
 ]
@@ -206,6 +209,8 @@ NEGATIVES = [
     *[f'client = OpenAI(api_key="{p}")' for p in F.placeholder_keys()],
     *[f"a token looks like {_github_bad_checksum(s)} in the docs" for s in range(3)],
     "Author: Jane Doe <jane@example.com>\nDear John Doe, this is a template.",
+    "PASSWORD_HASHER=argon2id\nPASSWORD_MIN_LENGTH=12\nDB_PASSWORD_FILE=/run/secrets/db",
+    "DB_PASSWORD=${DB_PASSWORD}\nADMIN_PASSWORD=changeme",
     'api_key = os.environ["OPENAI_API_KEY"]',
     "api_key = os.getenv('OPENAI_API_KEY')",
     "from google.colab import userdata\nkey = userdata.get('HF_TOKEN')",
