@@ -300,3 +300,19 @@ def test_bare_ten_digit_phone_needs_phone_context(template: str) -> None:
     spans = [text[f.start : f.end] for f in scan_text(text) if f.type == "phone-number"]
     assert spans == [number]
     assert scan_text(f"values = [{number}, 17, 3]") == []  # the same digits without context
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        # Built from parts, so this file scans clean.
+        "1600 Pennsylvania" + " Ave NW, Washington, D" + "C 20500",  # a directional after the type
+        "10 Downing" + " Street, London SW1A 2AA",  # a UK postcode on the city line
+        "22 Baker" + " Street, London NW1 6XE",
+    ],
+)
+def test_street_address_found_whole(address: str) -> None:
+    text = f"Please deliver it to {address}. Thanks!"
+    start = text.index(address)
+    spans = [(f.start, f.end) for f in scan_text(text) if f.type == "street-address"]
+    assert spans == [(start, start + len(address))], text
