@@ -225,3 +225,25 @@ def test_skipping_outranked_candidates_changes_nothing(monkeypatch: pytest.Monke
     slow = [records(t) for t in texts]
     assert sum(map(len, fast)) > 1000
     assert fast == slow
+
+
+def test_overlapped_matching_needs_the_regex_engine() -> None:
+    from aisafe_nb.detect.rules import parse_rule
+
+    raw: dict[str, object] = {
+        "id": "pairs",
+        "type": "person-name",
+        "kind": "pii",
+        "pattern": "[A-Z][a-z]+ [A-Z][a-z]+",
+        "extra": {"overlapped": True},
+    }
+    assert parse_rule(raw, builtin=True).extra["overlapped"] is True
+    with pytest.raises(RuleError, match="overlapped"):
+        parse_rule({**raw, "engine": "re"}, builtin=True)
+    # Every word start is tried, so a pair the validator refuses does not hide the next one.
+    text = "Yesterday " + "Maria" + " Garcia called."  # built from parts: this file scans clean
+    listed = {**raw, "validator": "name_pair"}
+    plain = {**listed, "extra": {}}
+    assert Detector([parse_rule(plain, builtin=True)]).scan(text) == []
+    found = Detector([parse_rule(listed, builtin=True)]).scan(text)
+    assert [text[f.start : f.end] for f in found] == ["Maria" + " Garcia"]
