@@ -104,7 +104,8 @@ def _fake_values(rng: random.Random) -> dict[str, str]:
         + "FJ"
         + _chars(rng, alnum, 20),
         "aws-access-key-id": "AK" + "IA" + _chars(rng, upper, 16),
-        "github-token": _github_token(_chars(rng, alnum, 30)),
+        # 36 drawn as before (the rest of the corpus stays the same), 30 kept + the checksum
+        "github-token": _github_token(_chars(rng, alnum, 36)[:30]),
         "anthropic-api-key": "sk-" + "ant-" + "api03-" + _chars(rng, alnum + "-_", 93) + "AA",
         "hugging-face-token": "h" + "f_" + _chars(rng, string.ascii_letters, 34),
         "email": rng.choice(["maria", "j.smith", "chen.wei", "olga"])
@@ -389,7 +390,7 @@ def make_corpus(
     """
     folder = Path(out) if out is not None else CORPUS_ROOT / f"n{count}"
     stamp = folder / "corpus.json"
-    params = {"count": count, "seed": seed, "plant": plant, "checkpoints": checkpoints, "v": 4}
+    params = {"count": count, "seed": seed, "plant": plant, "checkpoints": checkpoints, "v": 6}
     if not force and stamp.is_file():
         meta = json.loads(stamp.read_text())
         if meta.get("params") == params:
