@@ -23,13 +23,13 @@ from aisafe_nb.detect.engine import (
     MATCH_TIMEOUT,
     UNTIMED_MAX,
     Detector,
-    KeywordIndex,
     _builtin_rules,
     _needles_at_word_start,
     _searcher,
     _Timed,
     default_detector,
 )
+from aisafe_nb.detect.keywords import KeywordIndex
 from aisafe_nb.detect.rules import Rule, RuleError, load_rules_file, parse_prechecks
 from benchmarks.faker_check import build_cases as faker_cases
 from benchmarks.labelled.generate import build_cases as labelled_cases
