@@ -9,7 +9,6 @@ evaluated at most once per text, so text that cannot hold them costs one cheap s
 from __future__ import annotations
 
 import bisect
-import hashlib
 import os
 import re
 import string
@@ -17,13 +16,13 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 import regex
 
 from aisafe_nb.detect.allowlist import Allowlist, line_has_pragma, load_baseline
+from aisafe_nb.detect.examples import is_known_example
 from aisafe_nb.detect.finding import Finding, Kind, fingerprint, preview
 from aisafe_nb.detect.keywords import KeywordIndex, lower_in_place
 from aisafe_nb.detect.rules import LazyPattern, Rule, load_builtin_rules, text_shape
@@ -650,7 +649,7 @@ def _anchored_matches(
 def _accept(rule: Rule, value: str, lowered: str, start: int, end: int) -> bool:
     if rule.min_entropy and shannon_entropy(value) < rule.min_entropy:
         return False
-    if rule.kind == "secret" and (is_placeholder(value) or _is_known_example(value)):
+    if rule.kind == "secret" and (is_placeholder(value) or is_known_example(value)):
         return False
     not_after = rule.extra.get("not_after")
     if isinstance(not_after, list):
@@ -679,29 +678,6 @@ def _shrink(rule: Rule, text: str, lowered: str, start: int, end: int) -> int:
         if at_separator and _accept(rule, value[:cut], lowered, start, start + cut):
             return start + cut
     return -1
-
-
-_EXAMPLE_SALT = b"aisafe-nb/known-example/v1\x00"
-
-
-def example_fingerprint(value: str) -> str:
-    """The salted hash under which a documented example value is listed."""
-    return hashlib.sha256(_EXAMPLE_SALT + value.encode()).hexdigest()[:24]
-
-
-@lru_cache(maxsize=1)
-def _known_examples() -> frozenset[str]:
-    text = (resources.files("aisafe_nb.detect") / "data" / "known_examples.txt").read_text(
-        encoding="utf-8"
-    )
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
-
-
-def _is_known_example(value: str) -> bool:
-    """Published documentation values (jwt.io's token, Stripe's test keys...)."""
-    return example_fingerprint(value) in _known_examples()
 
 
 def _outside_data_uris(found: list[_Candidate], text: str) -> list[_Candidate]:
