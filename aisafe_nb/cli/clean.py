@@ -54,6 +54,9 @@ def add_policy_flags(parser: argparse.ArgumentParser) -> None:
                              "stream:stdout (repeatable)")
     parser.add_argument("--max-output-size", type=int, metavar="CHARS",
                         help="drop kept outputs bigger than this (0 = no limit)")
+    parser.add_argument("--max-size", type=nbstripout_size, metavar="SIZE",
+                        help="nbstripout's: keep outputs up to SIZE (e.g. 500, 1k, 2M) and "
+                             "strip bigger ones")
     parser.add_argument("--drop-stderr", action="store_true", default=None,
                         help="drop stderr stream outputs even where outputs are kept")
     parser.add_argument("--drop-errors", action="store_true", default=None,
@@ -83,7 +86,24 @@ def policy_overrides(ns: argparse.Namespace) -> dict[str, Any]:
     if getattr(ns, "no_redact", False):
         out["redact_secrets"] = False
         out["redact_pii"] = False
+    max_size = getattr(ns, "max_size", None)
+    if max_size and "max_output_size" not in out:
+        # nbstripout keeps outputs up to --max-size even where it strips the rest
+        out.setdefault("strip_outputs", False)
+        out["max_output_size"] = max_size
     return out
+
+
+_SIZE_UNITS = {"K": 10**3, "M": 10**6, "G": 10**9}
+
+
+def nbstripout_size(text: str) -> int:
+    """A size as nbstripout's ``--max-size`` takes it: digits, optionally k, M or G (10^3n)."""
+    unit = _SIZE_UNITS.get(text[-1:].upper(), 1)
+    digits = text[:-1] if unit != 1 else text
+    if not digits.isdigit():
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 500, 1k, 2M)")
+    return int(digits) * unit
 
 
 def build_policy(base: Policy, overrides: dict[str, Any]) -> Policy:

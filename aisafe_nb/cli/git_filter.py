@@ -37,7 +37,8 @@ def register(subparsers: Any) -> None:
         description="Clean one notebook from stdin to stdout (used by git; see "
                     "`aisafe-nb install`). With --textconv FILE, print FILE cleaned.",
     )
-    parser.add_argument("--textconv", metavar="FILE", help="print FILE cleaned (git diff)")
+    parser.add_argument("--textconv", "-t", metavar="FILE",
+                        help="print FILE cleaned (git diff; nbstripout's -t too)")
     add_policy_flags(parser)
     parser.add_argument("--no-git-config", dest="git_config", action="store_false",
                         help="ignore filter.*.extrakeys in git config")

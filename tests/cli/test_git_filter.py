@@ -255,3 +255,39 @@ def test_git_config_is_only_asked_when_it_may_hold_keys(repo, monkeypatch):
     _run(["git", "config", "--unset", "filter.nbstripout.extrakeys"], root, env)
     _run(["git", "config", "--global", "include.path", "other.gitconfig"], root, env)
     assert git_filter._config_may_set_keys()  # an include may hide the key: ask git
+
+
+def test_filter_max_size_keeps_small_outputs_like_nbstripout(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("print('hi')", execution_count=1, outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text="hi\n")]),
+        nbformat.v4.new_code_cell("print('x' * 5000)", execution_count=2, outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text="x" * 5000 + "\n")]),
+    ]
+    raw = nbformat.writes(nb).encode()
+    cmd = [sys.executable, "-m", "aisafe_nb", "filter", "--no-git-config", "--max-size", "1k"]
+    out = json.loads(subprocess.run(cmd, input=raw, capture_output=True, check=True,
+                                    cwd=tmp_path).stdout)
+    assert [len(c["outputs"]) for c in out["cells"]] == [1, 0]
+    assert out["cells"][0]["outputs"][0]["text"] == ["hi\n"]
+
+    bad = subprocess.run([*cmd[:-1], "1x"], input=raw, capture_output=True, cwd=tmp_path)
+    assert bad.returncode == 2
+    assert b"not a size: '1x'" in bad.stderr
+
+
+def test_filter_short_textconv_flag(tmp_path):
+    path = write(notebook_with_secret(3), tmp_path / "nb.ipynb")
+    out = subprocess.run([sys.executable, "-m", "aisafe_nb", "filter", "--no-git-config", "-t",
+                          str(path)], capture_output=True, check=True, cwd=tmp_path).stdout
+    assert fakes.openai_key(3) not in out.decode()
+    assert json.loads(out)["cells"]
+
+
+@pytest.mark.parametrize(("text", "size"), [("500", 500), ("1k", 1000), ("1K", 1000),
+                                            ("2M", 2_000_000), ("3g", 3_000_000_000)])
+def test_nbstripout_sizes(text, size):
+    from aisafe_nb.cli.clean import nbstripout_size
+
+    assert nbstripout_size(text) == size
