@@ -59,8 +59,9 @@ def build(folder: Path, seed: int = 7) -> list[Path]:
     rng = random.Random(seed)
     key = fake_openai_key(rng)
     token = fake_github_token(rng)
-    person = "Jane" + " " + "Doe"
-    contact = "jane.doe" + "@" + "northwind-clinic.com"
+    # A made-up person (not "Jane Doe": placeholder people are deliberately not reported)
+    person = "Jane" + " " + "Okafor"
+    contact = "jane.okafor" + "@" + "northwind-clinic.com"
     phone = "+1 415 555 " + "0" + "198"
     card = "4111 1111 " + "1111 1111"
     folder.mkdir(parents=True, exist_ok=True)
