@@ -217,7 +217,7 @@ class Detector:
         # (start, end, type) of each accepted candidate -> its confidence: a later rule's
         # candidate for the same span and type that could not outrank it is not validated.
         accepted: dict[tuple[int, int, str], float] = {}
-        # The text's shape for the prechecks, made on first need (one translate per text).
+        # The text's shape for the prechecks (`text_shape`), made on first need.
         shape: str | None = None
         shaped = False
         for i in sorted(visit):
@@ -249,7 +249,8 @@ class Detector:
                 if not spans:
                     continue
             elif precheck is not None:
-                if not shaped:
+                if not shaped and precheck.shape is not None:
+                    # made once per text, and only for prechecks that have a shape form
                     shape, shaped = text_shape(text), True
                 if step.windowed:
                     wkey = (id(precheck), step.margin, step.before)
@@ -540,55 +541,42 @@ def _first_word(keyword: str) -> str:
 WINDOW_MARGIN = 24
 
 
+def _add_window(out: list[tuple[int, int]], start: int, end: int) -> None:
+    """Append the span to `out` (spans in start order), merged with the last one it touches."""
+    if out and start <= out[-1][1]:
+        out[-1] = (out[-1][0], max(out[-1][1], end))
+    else:
+        out.append((start, end))
+
+
 def _windows(
-    precheck: LazyPattern,
-    text: str,
-    margin: int = WINDOW_MARGIN,
-    shape: str | None = None,
-    before: int | None = None,
+    precheck: LazyPattern, text: str, margin: int, shape: str | None, before: int
 ) -> list[tuple[int, int]]:
     """Merged spans around every precheck hit (empty: the rules behind it cannot match):
-    `before` characters before it (default `margin`), `margin` after.
+    `before` characters before it, `margin` after.
 
     `shape` is ``text_shape(text)`` when already made (see `LazyPattern.hits`). A window
     may start late without losing a match's look-behind: searches from a position still
     see the characters before it.
     """
-    if before is None:
-        before = margin
     out: list[tuple[int, int]] = []
     n = len(text)
     try:
         for m in precheck.hits(text, _limit(precheck, text), shape):
-            s, e = max(0, m.start() - before), min(n, m.end() + margin)
-            if out and s <= out[-1][1]:
-                out[-1] = (out[-1][0], max(out[-1][1], e))
-            else:
-                out.append((s, e))
+            _add_window(out, max(0, m.start() - before), min(n, m.end() + margin))
     except TimeoutError:
         return [(0, n)]  # too slow to narrow down: let the rules search everything
     return out
 
 
 def _keyword_windows(
-    at: dict[str, list[int]],
-    keywords: Sequence[str],
-    n: int,
-    margin: int,
-    before: int | None = None,
+    at: dict[str, list[int]], keywords: Sequence[str], n: int, margin: int, before: int
 ) -> list[tuple[int, int]]:
     """Merged spans around each position of `keywords` in `at`: `before` characters
-    before it (default `margin`), `margin` after."""
-    if before is None:
-        before = margin
-    positions = sorted({i for k in keywords for i in at.get(k, ())})
+    before it, `margin` after."""
     out: list[tuple[int, int]] = []
-    for i in positions:
-        s, e = max(0, i - before), min(n, i + margin)
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
+    for i in sorted({i for k in keywords for i in at.get(k, ())}):
+        _add_window(out, max(0, i - before), min(n, i + margin))
     return out
 
 
