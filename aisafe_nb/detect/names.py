@@ -32,7 +32,7 @@ def _sections(text: str) -> dict[str, set[str]]:
         if line.startswith("[") and line.endswith("]"):
             current = out.setdefault(line[1:-1], set())
         elif current is not None:
-            current.update(w.replace("'", "") for w in line.split())
+            current.update(line.split())
     return out
 
 
@@ -52,19 +52,25 @@ def lists() -> NameLists:
 
 
 def _tokens(value: str) -> list[str]:
-    """Lower-case name tokens of `value`, without initials ("A.") and apostrophes: the census
-    lists spell "O'Connor" and "D'Angelo" as "oconnor" and "dangelo"."""
+    """Lower-case name tokens of `value`, without initials ("A.") and apostrophes."""
     out = []
     for raw in value.replace("’", "'").split():
-        tok = raw.strip(".,'").lower().replace("'", "")
+        tok = raw.strip(".,'").lower()
         if len(tok) > 1:
             out.append(tok)
     return out
 
 
+def _listed(tok: str, names: frozenset[str]) -> bool:
+    """`tok` is in the census-based `names`, which spell "O'Connor" and "D'Angelo" without the
+    apostrophe ("oconnor", "dangelo"). Only these lists are read that way: the stop lists
+    keep theirs ("park's" is a never-name, "Parks" a surname)."""
+    return tok in names or ("'" in tok and tok.replace("'", "") in names)
+
+
 def _in(tok: str, names: frozenset[str]) -> bool:
     """`tok` (or every part of a hyphenated one, "mary-jane") is in `names`."""
-    return tok in names or ("-" in tok and all(p in names for p in tok.split("-")))
+    return _listed(tok, names) or ("-" in tok and all(_listed(p, names) for p in tok.split("-")))
 
 
 def is_name_after_strong_context(value: str) -> bool:
@@ -100,10 +106,13 @@ def is_name_after_weak_context(value: str) -> bool:
     if not toks or any(t in nl.never for t in toks):
         return False
     head = toks[0]
-    if head in nl.first and head not in nl.ambiguous:
+    if _listed(head, nl.first) and head not in nl.ambiguous:
         return True
     return (
-        len(toks) >= 2 and head in nl.first and toks[-1] in nl.last and toks[-1] not in nl.ambiguous
+        len(toks) >= 2
+        and _listed(head, nl.first)
+        and _listed(toks[-1], nl.last)
+        and toks[-1] not in nl.ambiguous
     )
 
 

@@ -155,6 +155,8 @@ CONTEXT_CASES = [
     # Census lists spell "O'Connor" without the apostrophe; curly or straight, it matches.
     ("person-name", lambda s: f"A cover letter for {F.first_name(s)} O'" + "Connor, please."),
     ("person-name", lambda s: f"Ping {F.first_name(s)} O\u2019" + "Brien today."),
+    # ... while the stop lists keep their apostrophes: "park's" is not a name, "Parks" is.
+    ("person-name", lambda s: f"Dear {F.first_name(s)} " + "Parks, thank you."),
     ("person-name", lambda s: f"name: 'Mary-{F.first_name(s)} {F.last_name(s)}'"),
     ("person-name", lambda s: f"Regards,\n{F.first_name(s)} O'{F.last_name(s)}\n"),
     # Names outside the census lists, assembled so this file holds no literal name.
