@@ -76,13 +76,13 @@ def luhn(value: str) -> bool:
 
 #: GitHub's base62 digits, in value order.
 _BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
-_BASE62_VALUE = {c: i for i, c in enumerate(_BASE62)}
 
 
 def github_checksum(body: str) -> str:
     """The six base62 characters GitHub appends to a classic token's 30-character body:
     the body's CRC32, zero-padded (github.blog, 2021-04-05, "new authentication token
-    formats"). Used by `github_token` below, and by the demo to make look-alike tokens."""
+    formats"). Used by `github_token` below, and by the demo and the benchmark corpus to
+    make look-alike tokens."""
     n = zlib.crc32(body.encode("ascii"))
     digits = ""
     while n:
