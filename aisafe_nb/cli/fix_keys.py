@@ -87,6 +87,7 @@ def plan_notebook(path: Path, env_path: Path) -> NotebookPlan:
     """Plan the rewrite of every code cell of `path` against the current `env_path`."""
     from aisafe_nb.fixkeys import plan_fix, read_env
     from aisafe_nb.fixkeys.rewrite import HEADER_DOTENV
+    from aisafe_nb.notebook.cells import source_text
     from aisafe_nb.notebook.load import NotebookError, read_notebook_dict
 
     try:
@@ -102,8 +103,7 @@ def plan_notebook(path: Path, env_path: Path) -> NotebookPlan:
     for i, cell in enumerate(nb.get("cells", [])):
         if cell.get("cell_type") != "code":
             continue
-        source = cell.get("source", "")
-        old = "".join(source) if isinstance(source, list) else str(source)
+        old = source_text(cell)
         fix = plan_fix(old, existing_env=taken)
         new = old
         if fix is not None:

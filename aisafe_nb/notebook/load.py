@@ -72,7 +72,12 @@ def read_notebook_text(text: str | bytes, path: str | Path | None = None) -> dic
 
 
 def check_notebook(data: Any, path: str | Path | None = None) -> dict[str, Any]:
-    """Check the structure of an already-parsed notebook; return it, or raise `NotebookError`."""
+    """Check the structure of an already-parsed notebook; return it, or raise `NotebookError`.
+
+    Each cell must be an object whose ``source`` is text or a list, and whose ``outputs``
+    and ``attachments`` (when present) are a list and an object: code that walks notebooks
+    (the writer, the sanitizer, the save hook) relies on those shapes.
+    """
     if not isinstance(data, dict):
         raise NotebookError(path, "not a notebook (top level is not a JSON object)")
     major = data.get("nbformat")
@@ -95,7 +100,24 @@ def check_notebook(data: Any, path: str | Path | None = None) -> dict[str, Any]:
         raise NotebookError(path, "not a notebook ('nbformat' is not a number)")
     if isinstance(major, int) and major > SUPPORTED_NBFORMAT:
         raise NotebookError(path, f"nbformat {major} is not supported (newest known is 4)")
+    _check_cells(data["cells"], path)
     return data
+
+
+def _check_cells(cells: list[Any], path: str | Path | None) -> None:
+    for number, cell in enumerate(cells, 1):
+        if not isinstance(cell, dict):
+            raise NotebookError(path, f"not a notebook (cell {number} is not a JSON object)")
+        if not isinstance(cell.get("source", ""), (str, list)):
+            raise NotebookError(path, f"not a notebook (cell {number}: 'source' is neither "
+                                "text nor a list of lines)")
+        outputs = cell.get("outputs")
+        if outputs is not None and not isinstance(outputs, list):
+            raise NotebookError(path, f"not a notebook (cell {number}: 'outputs' is not a list)")
+        attachments = cell.get("attachments")
+        if attachments is not None and not isinstance(attachments, dict):
+            raise NotebookError(
+                path, f"not a notebook (cell {number}: 'attachments' is not a JSON object)")
 
 
 class JsonFloat(float):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aisafe_nb.detect.finding import Finding, Kind
+from aisafe_nb.notebook.cells import joined_text
 
 if TYPE_CHECKING:
     from aisafe_nb.detect.engine import Detector
@@ -218,18 +219,10 @@ def _text_field(
     *,
     check_base64: bool = False,
 ) -> Field | None:
-    if isinstance(value, str):
-        text, stored = value, "str"
-    elif isinstance(value, list):
-        try:
-            text = "".join(value)  # the common case: a list of str, joined at C speed
-        except TypeError:
-            text = "".join(x for x in value if isinstance(x, str))
-        stored = "lines"
-    else:
-        return None
+    text = joined_text(value)
     if not text or (check_base64 and _looks_base64(text)):
         return None
+    stored = "str" if isinstance(value, str) else "lines"
     if "\x1b" in text:
         return _stripped(i, cid, name, path, stored, text)
     return Field(i, cid, name, path, stored, text, text)

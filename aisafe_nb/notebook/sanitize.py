@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from aisafe_nb.notebook.cells import source_text
+
 if TYPE_CHECKING:
     # Imported where redaction runs: locate pulls in the detection engine (and regex),
     # which stripping alone (``clean --no-redact``) never needs.
@@ -287,9 +289,7 @@ def _size(value: Any) -> int:
 
 
 def _is_empty(cell: Mapping[str, Any]) -> bool:
-    source = cell.get("source", "")
-    text = "".join(source) if isinstance(source, list) else str(source)
-    return not text.strip() and not cell.get("attachments")
+    return not source_text(cell).strip() and not cell.get("attachments")
 
 
 @lru_cache(maxsize=64)

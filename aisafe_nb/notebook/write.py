@@ -117,6 +117,8 @@ def split_lines_in_place(nb: dict[str, Any]) -> None:
         outputs = cell.get("outputs")
         if outputs and cell.get("cell_type") == "code":
             for output in outputs:
+                if not isinstance(output, dict):
+                    continue  # not nbformat; kept as it is, as nbformat's reader would
                 kind = output.get("output_type")
                 if kind in ("execute_result", "display_data"):
                     data = output.get("data")

@@ -29,6 +29,7 @@ def fix_notebook_keys(nb: dict[str, Any], folder: Path) -> NotebookKeyFix:
     cells (index, id, new source) and the variable names, never the values.
     """
     from aisafe_nb.fixkeys import apply_env, ensure_gitignored, plan_fix, read_env
+    from aisafe_nb.notebook.cells import source_text
 
     env_path = folder / ".env"
     existing: dict[str, str] = dict(read_env(env_path))
@@ -37,8 +38,7 @@ def fix_notebook_keys(nb: dict[str, Any], folder: Path) -> NotebookKeyFix:
     for i, cell in enumerate(nb.get("cells", [])):
         if cell.get("cell_type") != "code":
             continue
-        source = cell.get("source", "")
-        text = "".join(source) if isinstance(source, list) else str(source)
+        text = source_text(cell)
         fix = plan_fix(text, existing_env=existing)
         if fix is None:
             continue

@@ -169,15 +169,6 @@ def invalid_reason(content: Any) -> str | None:
         check_notebook(content)
     except NotebookError as exc:
         return exc.reason
-    for i, cell in enumerate(content["cells"]):
-        if not isinstance(cell, dict):
-            return f"cell {i + 1} is not a JSON object"
-        source = cell.get("source", "")
-        if not isinstance(source, (str, list)):
-            return f"cell {i + 1}: 'source' is neither text nor a list of lines"
-        outputs = cell.get("outputs", [])
-        if not isinstance(outputs, list):
-            return f"cell {i + 1}: 'outputs' is not a list"
     return None
 
 

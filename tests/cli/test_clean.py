@@ -254,6 +254,41 @@ def test_bad_inputs_one_line_each(tmp_path, capsys):
     assert all(len(line) < 200 for line in err)
 
 
+MALFORMED = {  # valid JSON, not valid nbformat: each used to crash clean, filter or fix-keys
+    "cell.ipynb": {"cells": ["x", 1]},
+    "outputs.ipynb": {"cells": [{"cell_type": "code", "outputs": 1, "source": ""}]},
+    "attachments.ipynb": {"cells": [{"cell_type": "markdown", "attachments": 1, "source": ""}]},
+    "output-items.ipynb": {"cells": [{"cell_type": "code", "outputs": [1, "x"], "source": ""}]},
+    "source-items.ipynb": {"cells": [{"cell_type": "code", "source": [1, None]}]},
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_malformed_notebooks_give_one_line_not_a_traceback(tmp_path, name):
+    path = tmp_path / name
+    path.write_text(json.dumps({**MALFORMED[name], "metadata": {}, "nbformat": 4}))
+    before = path.read_bytes()
+    for args in (["clean", "-q", "--drop-empty-cells"], ["clean", "-q", "--pii"], ["scan"],
+                 ["fix-keys", "--yes"]):
+        proc = subprocess.run([sys.executable, "-m", "aisafe_nb", *args, str(path)],
+                              capture_output=True, text=True, check=False)
+        assert "Traceback" not in proc.stderr, (args, proc.stderr)
+        assert proc.returncode in (0, 1, 2), (args, proc.stderr)
+    filtered = subprocess.run([sys.executable, "-m", "aisafe_nb", "filter"], input=before,
+                              capture_output=True, check=False)
+    assert b"Traceback" not in filtered.stderr
+    if name in ("output-items.ipynb", "source-items.ipynb"):
+        # Odd items are kept as they are (as nbformat's reader keeps them), the rest cleaned.
+        assert filtered.returncode == 0
+        assert json.loads(filtered.stdout)["cells"][0].get("outputs", []) == (
+            [1, "x"] if name == "output-items.ipynb" else [])
+    else:
+        assert filtered.returncode != 0
+        assert len(filtered.stderr.decode().strip().splitlines()) == 1
+        assert b"not a notebook" in filtered.stderr
+        assert path.read_bytes() == before  # clean left it untouched
+
+
 def test_permission_denied():
     """An unreadable notebook: one line, exit 2, file untouched. Root reads any file, so
     under root (as in CI) a forked child drops to the unprivileged `nobody` user first."""
