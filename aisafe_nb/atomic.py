@@ -10,6 +10,7 @@ run that was killed between creating and renaming them.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ TEMP_MARKER = ".aisafe-tmp-"
 __all__ = [
     "TEMP_MARKER",
     "FileChangedError",
+    "SpareInodes",
     "atomic_write_bytes",
     "atomic_write_text",
     "fsync_dir",
@@ -53,6 +55,7 @@ def atomic_write_bytes(
     mode: int | None = None,
     expect_stat: os.stat_result | None = None,
     sync_dir: bool = True,
+    spares: SpareInodes | None = None,
 ) -> None:
     """Replace `path` with `data` atomically.
 
@@ -62,27 +65,173 @@ def atomic_write_bytes(
     in the meantime, so an edit made while we worked is not overwritten. Batch writers
     pass ``sync_dir=False`` and call `fsync_dir` once per folder after the batch: the
     folder's fsync only makes the renames durable; each rename is atomic without it.
+    With `spares` (and `expect_stat`), the temporary file may be the inode of a file
+    replaced earlier on the same file system (see `SpareInodes`).
     """
     target = Path(path)
     if mode is None:
-        mode = _existing_mode(target)
-    tmp = temp_name_for(target)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        mode = stat.S_IMODE(expect_stat.st_mode) if expect_stat else _existing_mode(target)
+    recycled = spares.take(target, expect_stat) if spares and expect_stat else None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        if expect_stat is not None:
-            _check_unchanged(target, expect_stat)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        _write_and_replace(target, data, mode, expect_stat, spares, recycled)
+    except OSError as exc:
+        if recycled is None or exc.errno != errno.EXDEV:
+            raise
+        # The spare came from another mount of the same device (a bind mount): start
+        # again with a temporary file next to the target.
+        _write_and_replace(target, data, mode, expect_stat, spares, None)
     if sync_dir:
         fsync_dir(target.parent)
+
+
+def _write_and_replace(
+    target: Path,
+    data: bytes,
+    mode: int,
+    expect_stat: os.stat_result | None,
+    spares: SpareInodes | None,
+    recycled: tuple[Path, int] | None,
+) -> None:
+    tmp, fd = recycled if recycled else _new_temp(target)
+    keep: Path | None = None
+    try:
+        _write_all(fd, data)
+        os.fsync(fd)
+        if recycled is None or stat.S_IMODE(os.fstat(fd).st_mode) != mode:
+            os.fchmod(fd, mode)
+        if expect_stat is not None:
+            _check_unchanged(target, expect_stat)
+            if spares is not None:
+                keep = spares.keep_old(target, expect_stat)
+        os.replace(tmp, target)
+    except BaseException:
+        for leftover in (tmp, keep):
+            if leftover is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(leftover)
+        raise
+    finally:
+        os.close(fd)
+    if keep is not None and spares is not None and expect_stat is not None:
+        spares.put(expect_stat.st_dev, keep)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write all of `data` (a regular file takes it in one call; a short write loops)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _new_temp(target: Path) -> tuple[Path, int]:
+    tmp = temp_name_for(target)
+    return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+
+
+class SpareInodes:
+    """Old inodes of replaced files, reused as the temporary files of later replacements.
+
+    Why: replacing a file by rename allocates one inode and frees another, and some file
+    systems make that dear: ext4 without a journal skips every recently freed inode when
+    it allocates, so each new temporary file scans past all the files the batch has
+    already replaced (an eighth of ``clean``'s CPU time on the benchmark folder here).
+    Here the replaced file's inode is kept (hard-linked under a temporary name just before
+    the rename) and a later file on the same file system is written into it, then renamed
+    over that file: rename is atomic across folders of one file system, so a batch
+    allocates and frees almost no inodes.
+
+    Reuse is refused, and a fresh temporary file made next to the target instead, unless
+    the old inode is ours alone and carries nothing of its old file: a regular file with
+    one link, no extended attributes (no ACL, no label), the same owner and group as the
+    file it will replace, and no other process holding it open (checked with a write
+    lease, which the kernel grants only then); and the target has no extended attributes
+    either (a fresh file would take its folder's default ACL). So the new file ends up with
+    the old file's owner, group and mode, and a process that still had the old file open
+    cannot see or change the new content. Spares are named like any temporary file, so a
+    killed run leaves nothing the next run does not remove; `close` unlinks those left at
+    the end. Thread-safe.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._by_device: dict[int, list[Path]] = {}
+
+    def take(self, target: Path, owner: os.stat_result) -> tuple[Path, int] | None:
+        """A spare, open and emptied, fit to replace `target` (whose stat is `owner`)."""
+        with self._lock:
+            spares = self._by_device.get(owner.st_dev)
+            spare = spares.pop() if spares else None
+        if spare is None:
+            return None
+        try:
+            fd = os.open(spare, os.O_WRONLY | os.O_NOFOLLOW)
+        except OSError:
+            return None
+        try:
+            if self._reusable(fd, target, owner):
+                os.ftruncate(fd, 0)
+                _unlease(fd)
+                return spare, fd
+        except OSError:
+            pass
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(spare)
+        return None
+
+    def keep_old(self, target: Path, before: os.stat_result) -> Path | None:
+        """Hard-link `target`'s inode under a temporary name before it is replaced."""
+        if before.st_nlink != 1:  # other names share it: it is not ours to reuse
+            return None
+        spare = temp_name_for(target)
+        try:
+            os.link(target, spare, follow_symlinks=False)
+        except OSError:  # no hard links here (FAT, some network file systems)
+            return None
+        return spare
+
+    def put(self, device: int, spare: Path) -> None:
+        with self._lock:
+            self._by_device.setdefault(device, []).append(spare)
+
+    def close(self) -> None:
+        """Unlink the spares that were not reused."""
+        with self._lock:
+            left = [p for spares in self._by_device.values() for p in spares]
+            self._by_device.clear()
+        for spare in left:
+            with contextlib.suppress(OSError):
+                os.unlink(spare)
+
+    @staticmethod
+    def _reusable(fd: int, target: Path, owner: os.stat_result) -> bool:
+        st = os.fstat(fd)
+        if not (stat.S_ISREG(st.st_mode) and st.st_nlink == 1):
+            return False
+        if (st.st_dev, st.st_uid, st.st_gid) != (owner.st_dev, owner.st_uid, owner.st_gid):
+            return False
+        if not hasattr(os, "listxattr") or os.listxattr(fd) or os.listxattr(target):
+            return False
+        return _lease(fd)
+
+
+def _lease(fd: int) -> bool:
+    """Take a write lease on `fd`: granted only when no other descriptor has the file open."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_WRLCK)
+    except (ImportError, AttributeError, OSError):
+        return False
+    return True
+
+
+def _unlease(fd: int) -> None:
+    import fcntl
+
+    fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
 
 
 def atomic_write_text(

@@ -22,7 +22,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from aisafe_nb.atomic import FileChangedError, atomic_write_bytes, fsync_dir, remove_stale_temps
+from aisafe_nb.atomic import (
+    FileChangedError,
+    SpareInodes,
+    atomic_write_bytes,
+    fsync_dir,
+    remove_stale_temps,
+)
 
 if TYPE_CHECKING:
     from aisafe_nb.notebook.locate import NotebookFinding
@@ -256,30 +262,37 @@ def _run_batch(jobs: list[tuple[int, _Job]]) -> list[tuple[int, FileResult]]:
     """Clean a batch of files; their writes (fsync-bound) overlap with the next file's work.
 
     fsync waits for the disk, not the CPU, so writes go to a few threads while this process
-    goes on sanitizing; each folder is fsynced once when the batch's writes are done.
+    goes on sanitizing; each folder is fsynced once when the batch's writes are done. The
+    files replaced in place lend their inodes to the next writes (`SpareInodes`).
     """
     from concurrent.futures import ThreadPoolExecutor
 
     results: list[tuple[int, FileResult]] = []
-    with ThreadPoolExecutor(max_workers=_WRITE_THREADS) as writers:
-        pending = [(index, _prepare(job, writers)) for index, job in jobs]
-        folders: set[Path] = set()
-        for index, item in pending:
-            result = item if isinstance(item, FileResult) else item.result()
-            if result.written is not None:
-                folders.add(result.written.parent)
-            results.append((index, result))
+    spares = SpareInodes()
+    try:
+        with ThreadPoolExecutor(max_workers=_WRITE_THREADS) as writers:
+            pending = [(index, _prepare(job, writers, spares)) for index, job in jobs]
+            folders: set[Path] = set()
+            for index, item in pending:
+                result = item if isinstance(item, FileResult) else item.result()
+                if result.written is not None:
+                    folders.add(result.written.parent)
+                results.append((index, result))
+    finally:
+        spares.close()
     for folder in folders:
         fsync_dir(folder)
     return results
 
 
-def _prepare(job: _Job, writers: Executor) -> FileResult | Future[FileResult]:
+def _prepare(
+    job: _Job, writers: Executor, spares: SpareInodes
+) -> FileResult | Future[FileResult]:
     """Read and sanitize one file; a write, if any, is handed to `writers`."""
     plan = _plan(job.path, job.policy, dest=job.dest, write=job.write, want_diff=job.want_diff)
     if isinstance(plan, FileResult):
         return plan
-    return writers.submit(_finish, plan)
+    return writers.submit(_finish, plan, spares)
 
 
 def clean_file(
@@ -353,7 +366,7 @@ def _plan(
     return _Write(replace(result, written=dest), dest, new, None, _mode(before))
 
 
-def _finish(plan: _Write) -> FileResult:
+def _finish(plan: _Write, spares: SpareInodes | None = None) -> FileResult:
     """Write one file atomically (the folder is fsynced by the caller)."""
     from aisafe_nb.notebook.load import os_reason
 
@@ -361,7 +374,7 @@ def _finish(plan: _Write) -> FileResult:
         if plan.before is None:
             plan.target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(plan.target, plan.data, mode=plan.mode, expect_stat=plan.before,
-                           sync_dir=False)
+                           sync_dir=False, spares=spares)
     except FileChangedError:
         return replace(plan.result, status="error", written=None, findings=(),
                        error="file changed while it was being cleaned; left as is (run again)")

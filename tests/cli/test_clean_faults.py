@@ -76,3 +76,6 @@ def test_kill_minus_nine_never_leaves_a_half_written_notebook(tmp_path):
     assert not [p for p in work.rglob("*") if is_temp_name(p.name)]
     for p in files:
         assert (work / p).read_bytes() == cleaned[p]
+        # A killed run may leave a replaced file's inode under a temporary name (a spare);
+        # once those are removed, no notebook has a second name.
+        assert (work / p).stat().st_nlink == 1
