@@ -156,7 +156,7 @@ def _strip(nb: MutableMapping[str, Any], policy: Policy, report: SanitizeReport)
     extra = tuple(policy.strip_metadata)
     if policy.strip_outputs:
         extra = VOLATILE_METADATA + extra
-    nb_keys, cell_keys = _split_keys(extra)
+    nb_keys, cell_keys, cell_names = _split_keys(extra)
     metadata = nb.get("metadata")
     if isinstance(metadata, dict):
         for key in nb_keys:
@@ -176,7 +176,7 @@ def _strip(nb: MutableMapping[str, Any], policy: Policy, report: SanitizeReport)
             report.cells_removed += 1
             report.changed_cells.add(i)
             continue
-        if _strip_cell(cell, policy, default_keep, cell_keys, report):
+        if _strip_cell(cell, policy, default_keep, cell_keys, cell_names, report):
             report.changed_cells.add(i)
         kept.append(cell)
     if len(kept) != len(cells):
@@ -188,13 +188,16 @@ def _strip_cell(
     policy: Policy,
     default_keep: bool,
     cell_keys: list[tuple[str, ...]],
+    cell_names: frozenset[str] | None,
     report: SanitizeReport,
 ) -> bool:
     changed = False
     # Keys go first: a stripped ``tags`` or ``keep_output`` must not decide what is kept,
     # or the second run would strip what the first kept (not idempotent).
     meta = cell.get("metadata")
-    if cell_keys and isinstance(meta, dict) and meta:
+    if cell_names is not None and (not isinstance(meta, dict) or cell_names.isdisjoint(meta)):
+        pass  # every key is ``metadata.<name>`` and no name is here: the common case
+    elif cell_keys and isinstance(meta, dict) and meta:
         for key in cell_keys:
             # Most keys are ``metadata.<name>``: test membership before walking the path.
             if key[0] == "metadata" and len(key) > 1 and key[1] not in meta:
@@ -293,8 +296,14 @@ def _is_empty(cell: Mapping[str, Any]) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _split_keys(keys: tuple[str, ...]) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
-    """nbstripout's ``metadata.x`` (notebook) and ``cell.x`` (each cell) dotted keys, split."""
+def _split_keys(
+    keys: tuple[str, ...],
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], frozenset[str] | None]:
+    """nbstripout's ``metadata.x`` (notebook) and ``cell.x`` (each cell) dotted keys, split.
+
+    The third item, when every cell key is ``cell.metadata.<name>...``, is the set of those
+    names: a cell whose metadata has none of them needs no further look (most cells).
+    """
     nb_keys: list[tuple[str, ...]] = []
     cell_keys: list[tuple[str, ...]] = []
     for key in dict.fromkeys(keys):
@@ -303,7 +312,9 @@ def _split_keys(keys: tuple[str, ...]) -> tuple[list[tuple[str, ...]], list[tupl
             nb_keys.append(tuple(rest.split(".")))
         elif head == "cell" and rest:
             cell_keys.append(tuple(rest.split(".")))
-    return nb_keys, cell_keys
+    in_metadata = all(k[0] == "metadata" and len(k) > 1 for k in cell_keys)
+    names = frozenset(k[1] for k in cell_keys) if in_metadata else None
+    return nb_keys, cell_keys, names
 
 
 def _pop_path(d: MutableMapping[str, Any], parts: tuple[str, ...]) -> int:
