@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -123,6 +122,8 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def _has_our_table(path: Path) -> bool:
+    import tomllib  # only when a configuration file is there (a few ms to import)
+
     try:
         return "aisafe-nb" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
@@ -137,6 +138,8 @@ def config_root(start: Path | None = None) -> Path | None:
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """The aisafe-nb table of `path`: all of ``.aisafe-nb.toml``, or ``[tool.aisafe-nb]``."""
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

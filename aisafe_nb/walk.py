@@ -15,8 +15,6 @@ import contextlib
 import fnmatch
 import os
 import re
-import shutil
-import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -119,6 +117,11 @@ def _walk_dir(root: Path, respect_gitignore: bool, include_checkpoints: bool) ->
 
 def _git_list(root: Path, include_checkpoints: bool) -> list[Path] | None:
     """Files under `root` as git sees them, or None outside a work tree or without git."""
+    if not _may_be_in_work_tree(root):
+        return None
+    import shutil
+    import subprocess
+
     git = shutil.which("git")
     if git is None:
         return None
@@ -145,7 +148,24 @@ def _git_list(root: Path, include_checkpoints: bool) -> list[Path] | None:
     )
 
 
+def _may_be_in_work_tree(root: Path) -> bool:
+    """False when no folder from `root` up holds ``.git``: then git need not be asked.
+
+    Spawning git costs milliseconds, and most folders a batch is run on outside CI are
+    not repositories. ``GIT_DIR`` in the environment names a repository anywhere.
+    """
+    if "GIT_DIR" in os.environ:
+        return True
+    try:
+        here = root.resolve()
+    except (OSError, RuntimeError):
+        return True
+    return any(os.path.lexists(folder / ".git") for folder in (here, *here.parents))
+
+
 def _git_ignores(git: str, root: Path) -> bool:
+    import subprocess
+
     try:
         proc = subprocess.run(
             [git, "-C", str(root), "check-ignore", "-q", "."],
@@ -158,6 +178,8 @@ def _git_ignores(git: str, root: Path) -> bool:
 
 def _ignored_checkpoints(base: list[str], root: Path) -> list[Path]:
     """Checkpoint files git ignores; ``--directory`` keeps git out of ignored folders."""
+    import subprocess
+
     try:
         proc = subprocess.run(
             [*base, "--others", "--ignored", "--directory"],

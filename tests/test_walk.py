@@ -56,7 +56,19 @@ def test_gitignore_respected_in_a_real_git_repo(tmp_path):
 
 def test_gitignore_respected_without_git(tmp_path, monkeypatch):
     _tree(tmp_path)
-    monkeypatch.setattr("aisafe_nb.walk.shutil.which", lambda name: None)
+    (tmp_path / ".git").mkdir()  # looks like a work tree, so git would be asked
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    assert _rel(iter_files([tmp_path]), tmp_path) == EXPECTED
+
+
+def test_git_is_not_spawned_outside_a_work_tree(tmp_path, monkeypatch):
+    _tree(tmp_path)
+    monkeypatch.delenv("GIT_DIR", raising=False)
+
+    def no_git(*args, **kwargs):
+        raise AssertionError(f"git was spawned: {args}")
+
+    monkeypatch.setattr("subprocess.run", no_git)
     assert _rel(iter_files([tmp_path]), tmp_path) == EXPECTED
 
 

@@ -11,7 +11,6 @@ untouched, and the run goes on.
 
 from __future__ import annotations
 
-import difflib
 import heapq
 import os
 import stat
@@ -407,6 +406,8 @@ def _masked_text(raw: bytes, policy: Policy) -> str:
 
 
 def _diff(path: Path, old: str, new: bytes) -> str:
+    import difflib
+
     lines = difflib.unified_diff(
         old.splitlines(True),
         new.decode("utf-8").splitlines(True),
