@@ -100,12 +100,17 @@ def guard_notebook() -> Any:
 
 def run_notebook(nb: Any, workdir: Path, *, timeout: int = 120) -> DemoRun:
     """Execute `nb` in a real kernel whose OpenAI client talks to a fresh `FakeOpenAI`."""
+    import tempfile
+
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     workdir.mkdir(parents=True, exist_ok=True)
     state = workdir / "aisafe-state"
     saved = {k: os.environ.get(k) for k in _ENV_KEYS}
-    with FakeOpenAI(chunk_size=5) as server:
+    # The kernel talks over Unix sockets in a private folder, not TCP on localhost: no
+    # other local user can connect, and ipykernel has nothing to warn about.
+    with FakeOpenAI(chunk_size=5) as server, tempfile.TemporaryDirectory() as sockets:
         os.environ.update(
             {
                 "OPENAI_BASE_URL": server.base_url,
@@ -114,10 +119,13 @@ def run_notebook(nb: Any, workdir: Path, *, timeout: int = 120) -> DemoRun:
             }
         )
         try:
+            kernel = KernelManager(
+                kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel")
+            )
             client = NotebookClient(
                 nb,
+                km=kernel,
                 timeout=timeout,
-                kernel_name="python3",
                 resources={"metadata": {"path": str(workdir)}},
             )
             client.execute()
