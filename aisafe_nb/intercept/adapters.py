@@ -34,8 +34,8 @@ def _prepare_httpx(mod: ModuleType, guard: Guard, request: Any) -> tuple[Any, Ca
         return request, None
     try:
         content: bytes | None = request.content
-    except mod.RequestNotRead:  # a streaming upload: not JSON, passed through (and logged)
-        content = None
+    except mod.RequestNotRead:  # a streaming upload
+        content = _read_upload(request, headers)
     prepared = guard.prepare(
         method=request.method, url=str(request.url), headers=headers, content=content
     )
@@ -50,6 +50,22 @@ def _prepare_httpx(mod: ModuleType, guard: Guard, request: Any) -> tuple[Any, Ca
             extensions=request.extensions,
         )
     return request, prepared.call
+
+
+def _read_upload(request: Any, headers: dict[str, str]) -> bytes | None:
+    """A multipart upload's bytes, so its text files can be checked; None for other streams.
+
+    httpx replaces a stream it has read with the bytes, so the request is sent unchanged.
+    A body that is neither multipart nor readable here is passed through (and logged).
+    """
+    from collections.abc import Iterable
+
+    if not headers.get("content-type", "").lower().startswith("multipart/"):
+        return None
+    if not isinstance(request.stream, Iterable):
+        return None
+    content: bytes = request.read()
+    return content
 
 
 def _finish_httpx(mod: ModuleType, guard: Guard, call: Call, response: Any, streamed: bool) -> Any:

@@ -35,6 +35,7 @@ from aisafe_nb.intercept.prices import PriceTable, Usage
 from aisafe_nb.intercept.restore import StreamRestorer, restore_json
 from aisafe_nb.intercept.state import resolve_state_dir
 from aisafe_nb.intercept.taps import JSONTap, SSETap, Tap
+from aisafe_nb.intercept.uploads import check_upload
 from aisafe_nb.intercept.usage import estimate_tokens, model_from_payload, usage_from_payload
 from aisafe_nb.policy import Policy
 from aisafe_nb.scrub import Operator, Scrubber
@@ -238,6 +239,8 @@ class Guard:
         if content is None:  # a streamed upload (files, audio): never JSON
             entry.reason = f"not scrubbed: streamed {ctype.split(';')[0] or 'unknown'} body"
             return Prepared(None, Call(self, entry, 0))
+        if ctype.startswith("multipart/"):
+            return self._prepare_upload(content, ctype, entry)
         if "json" not in ctype and not content.lstrip().startswith((b"{", b"[")):
             entry.reason = f"not scrubbed: {ctype.split(';')[0] or 'unknown'} body"
             return Prepared(None, Call(self, entry, estimate_tokens(len(content))))
@@ -250,6 +253,30 @@ class Guard:
         call = Call(self, entry, estimate_tokens(len(new_content or content)), reserved)
         call.json_mode = _asks_for_json(body)
         return Prepared(new_content, call)
+
+    def _prepare_upload(self, content: bytes, ctype: str, entry: AuditEntry) -> Prepared:
+        """Send a multipart upload as it is once its text files hold no secret (`uploads`)."""
+        entry.reason = f"not scrubbed: {ctype.split(';')[0]} upload"
+        if self.policy.scrub_prompts:
+            inner = self.scrubber.inner
+            with self._lock:
+                try:
+                    sent = check_upload(
+                        content, ctype, inner.detector.scan, inner.operator_for, self._blocked
+                    )
+                except AisafeError as exc:
+                    self._log_refusal(entry, str(exc))
+                    raise
+                except Exception as exc:
+                    reason = f"checking the upload failed ({type(exc).__name__})"
+                    self._log_refusal(entry, reason)
+                    raise ScrubError(
+                        f"aisafe-nb: request to {entry.host}{entry.endpoint} not sent: {reason}"
+                    ) from None
+            if sent:
+                counts = ", ".join(f"{kind} {n}" for kind, n in sorted(sent.items()))
+                entry.reason += f", with personal data: {counts}"
+        return Prepared(None, Call(self, entry, estimate_tokens(len(content))))
 
     def _scrub(self, content: bytes, entry: AuditEntry) -> tuple[Any, bytes | None]:
         try:
