@@ -18,6 +18,9 @@ $(STAMP): pyproject.toml labextension/package.json labextension/yarn.lock
 	$(PY) -m pip install -q --upgrade pip
 	rm -rf aisafe_nb/labextension
 	$(PY) -m pip install -q -e ".[test,dev]"
+# bytecode now, as pip does for an installed package: the git filter starts on every
+# `git add`, and PYTHONDONTWRITEBYTECODE would leave an editable install without it
+	$(PY) -m compileall -q aisafe_nb
 	touch $(STAMP)
 
 $(STAMP2): $(STAMP)

@@ -122,11 +122,17 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def _has_our_table(path: Path) -> bool:
-    import tomllib  # only when a configuration file is there (a few ms to import)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if "aisafe-nb" not in text:  # most projects' pyproject.toml: no parse, no tomllib import
+        return False
+    import tomllib  # a few ms to import; the git filter starts on every `git add`
 
     try:
-        return "aisafe-nb" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return "aisafe-nb" in tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
         return False
 
 

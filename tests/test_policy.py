@@ -39,6 +39,12 @@ def test_pyproject_without_our_table_is_skipped(tmp_path):
     assert find_config_file(tmp_path / "sub") == tmp_path / "pyproject.toml"
 
 
+def test_pyproject_naming_us_only_as_a_dependency_is_skipped(tmp_path):
+    write(tmp_path / "pyproject.toml", '[tool."aisafe-nb"]\nmode = "strict"\n')
+    write(tmp_path / "sub" / "pyproject.toml", '[project]\ndependencies = ["aisafe-nb"]\n')
+    assert find_config_file(tmp_path / "sub") == tmp_path / "pyproject.toml"
+
+
 def test_dot_file_wins_over_pyproject_in_the_same_folder(tmp_path):
     write(tmp_path / "pyproject.toml", '[tool.aisafe-nb]\nmode = "strict"\n')
     write(tmp_path / ".aisafe-nb.toml", 'mode = "warn"\nredact_pii = true\n')

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
-from importlib import resources
+
+from aisafe_nb.detect.datafiles import DATA_DIR
 
 _EXAMPLE_SALT = b"aisafe-nb/known-example/v1\x00"
 
@@ -21,9 +22,7 @@ def example_fingerprint(value: str) -> str:
 
 @lru_cache(maxsize=1)
 def _known_examples() -> frozenset[str]:
-    text = (resources.files("aisafe_nb.detect") / "data" / "known_examples.txt").read_text(
-        encoding="utf-8"
-    )
+    text = (DATA_DIR / "known_examples.txt").read_text(encoding="utf-8")
     return frozenset(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )

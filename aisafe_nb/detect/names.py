@@ -9,8 +9,9 @@ first use only: text without a capitalised word pair never pays for them.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import NamedTuple
+
+from aisafe_nb.detect.datafiles import DATA_DIR
 
 
 class NameLists(NamedTuple):
@@ -39,10 +40,9 @@ def _sections(text: str) -> dict[str, set[str]]:
 @cache
 def lists() -> NameLists:
     """Load the name lists once per process."""
-    data = resources.files("aisafe_nb.detect") / "data"
-    names = _sections((data / "names.txt").read_text(encoding="utf-8"))
-    intl = _sections((data / "names_intl.txt").read_text(encoding="utf-8"))
-    stop = _sections((data / "names_stop.txt").read_text(encoding="utf-8"))
+    names = _sections((DATA_DIR / "names.txt").read_text(encoding="utf-8"))
+    intl = _sections((DATA_DIR / "names_intl.txt").read_text(encoding="utf-8"))
+    stop = _sections((DATA_DIR / "names_stop.txt").read_text(encoding="utf-8"))
     return NameLists(
         first=frozenset(names["first"] | intl["first"]),
         last=frozenset(names["last"] | intl["last"]),

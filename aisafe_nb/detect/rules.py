@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import re
 import string
-import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import regex
 
+from aisafe_nb.detect.datafiles import DATA_DIR, parsed_toml
 from aisafe_nb.detect.finding import Kind
 
 RULE_FILES = ("secrets.toml", "pii.toml")
@@ -384,19 +383,21 @@ def _parse_file(
     return [parse_rule(raw, prechecks, validate=validate, builtin=builtin) for raw in raw_rules]
 
 
-def _read_toml(text: str, source: str) -> dict[str, object]:
+def _read_toml(text: str, source: str) -> dict[str, Any]:
+    import tomllib  # only when a rule file is parsed, not read from the cache
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"{source}: {exc}") from exc
 
 
-def _builtin_data() -> list[tuple[str, dict[str, object]]]:
-    data_dir = resources.files("aisafe_nb.detect") / "data"
-    return [
-        (name, _read_toml((data_dir / name).read_text(encoding="utf-8"), name))
-        for name in RULE_FILES
-    ]
+def _builtin_data() -> list[tuple[str, dict[str, Any]]]:
+    return [(name, _builtin_file(name)) for name in RULE_FILES]
+
+
+def _builtin_file(name: str) -> dict[str, Any]:
+    return parsed_toml((DATA_DIR / name).read_bytes(), lambda text: _read_toml(text, name))
 
 
 def builtin_prechecks() -> dict[str, LazyPattern]:
