@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import marshal
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,9 @@ def cache_dir() -> Path:
 def parsed_toml(raw: bytes, parse: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
     """`parse` of `raw` (UTF-8 TOML), read from the cache when it was parsed before."""
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-    cached = cache_dir() / f"toml-v{_CACHE_FORMAT}-{digest}.marshal"
+    # marshal's format belongs to the interpreter (cpython-311...): one file per version
+    tag = sys.implementation.cache_tag or "python"
+    cached = cache_dir() / f"toml-v{_CACHE_FORMAT}-{tag}-{digest}.marshal"
     try:
         data = marshal.loads(cached.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
