@@ -14,6 +14,7 @@ import errno
 import os
 import stat
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 #: Marker in the names of our temporary files (see `temp_name_for` and `remove_stale_temps`).
@@ -23,11 +24,15 @@ __all__ = [
     "TEMP_MARKER",
     "FileChangedError",
     "SpareInodes",
+    "Staged",
     "atomic_write_bytes",
     "atomic_write_text",
+    "discard",
     "fsync_dir",
     "is_temp_name",
+    "publish",
     "remove_stale_temps",
+    "stage",
     "temp_name_for",
 ]
 
@@ -69,51 +74,102 @@ def atomic_write_bytes(
     replaced earlier on the same file system (see `SpareInodes`).
     """
     target = Path(path)
-    if mode is None:
-        mode = stat.S_IMODE(expect_stat.st_mode) if expect_stat else _existing_mode(target)
-    recycled = spares.take(target, expect_stat) if spares and expect_stat else None
+    staged = stage(target, data, mode=mode, expect_stat=expect_stat, spares=spares)
     try:
-        _write_and_replace(target, data, mode, expect_stat, spares, recycled)
-    except OSError as exc:
-        if recycled is None or exc.errno != errno.EXDEV:
-            raise
-        # The spare came from another mount of the same device (a bind mount): start
-        # again with a temporary file next to the target.
-        _write_and_replace(target, data, mode, expect_stat, spares, None)
+        os.fsync(staged.fd)
+    except BaseException:
+        discard(staged)
+        raise
+    publish(staged, data, spares)
     if sync_dir:
         fsync_dir(target.parent)
 
 
-def _write_and_replace(
+@dataclass(slots=True)
+class Staged:
+    """New content written (not yet made durable) to a temporary file, open as `fd`."""
+
+    target: Path
+    tmp: Path
+    fd: int
+    mode: int
+    expect_stat: os.stat_result | None
+    recycled: bool
+
+
+def stage(
     target: Path,
     data: bytes,
-    mode: int,
-    expect_stat: os.stat_result | None,
-    spares: SpareInodes | None,
-    recycled: tuple[Path, int] | None,
-) -> None:
+    *,
+    mode: int | None = None,
+    expect_stat: os.stat_result | None = None,
+    spares: SpareInodes | None = None,
+) -> Staged:
+    """Write `data` to a temporary file for `target` with its mode; nothing is synced yet.
+
+    `publish` renames it over `target` once the data is durable (an fsync of `fd`, or a
+    sync of the whole file system: see `aisafe_nb.staged_writes`); `discard` drops it.
+    """
+    if mode is None:
+        mode = stat.S_IMODE(expect_stat.st_mode) if expect_stat else _existing_mode(target)
+    recycled = spares.take(target, expect_stat) if spares and expect_stat else None
     tmp, fd = recycled if recycled else _new_temp(target)
-    keep: Path | None = None
+    staged = Staged(target, tmp, fd, mode, expect_stat, recycled is not None)
     try:
         _write_all(fd, data)
-        os.fsync(fd)
         if recycled is None or stat.S_IMODE(os.fstat(fd).st_mode) != mode:
             os.fchmod(fd, mode)
-        if expect_stat is not None:
-            _check_unchanged(target, expect_stat)
-            if spares is not None:
-                keep = spares.keep_old(target, expect_stat)
-        os.replace(tmp, target)
     except BaseException:
-        for leftover in (tmp, keep):
-            if leftover is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(leftover)
+        discard(staged)
         raise
+    return staged
+
+
+def publish(staged: Staged, data: bytes, spares: SpareInodes | None = None) -> None:
+    """Rename a staged file, whose data is durable, over its target; closes its `fd`.
+
+    Raises `FileChangedError` (nothing replaced) if the target moved since `expect_stat`.
+    A recycled inode that turns out to sit on another mount of the device (a bind mount:
+    ``EXDEV``) is dropped, and `data` is written afresh next to the target.
+    """
+    target, before = staged.target, staged.expect_stat
+    keep: Path | None = None
+    try:
+        if before is not None:
+            _check_unchanged(target, before)
+            if spares is not None:
+                keep = spares.keep_old(target, before)
+        os.replace(staged.tmp, target)
+    except OSError as exc:
+        _drop(staged.tmp, keep)
+        if not (staged.recycled and exc.errno == errno.EXDEV):
+            raise
+        keep = None
+    except BaseException:
+        _drop(staged.tmp, keep)
+        raise
+    else:
+        if keep is not None and spares is not None and before is not None:
+            spares.put(before.st_dev, keep)
+        return
     finally:
-        os.close(fd)
-    if keep is not None and spares is not None and expect_stat is not None:
-        spares.put(expect_stat.st_dev, keep)
+        os.close(staged.fd)
+    # EXDEV: the spare lives on another mount of the device; write next to the target.
+    atomic_write_bytes(target, data, mode=staged.mode, expect_stat=before, sync_dir=False)
+
+
+def discard(staged: Staged) -> None:
+    """Close and remove a staged file that will not be published."""
+    with contextlib.suppress(OSError):
+        os.close(staged.fd)
+    _drop(staged.tmp, None)
+
+
+def _drop(tmp: Path, keep: Path | None) -> None:
+    for leftover in (tmp, keep):
+        if leftover is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)
 
 
 def _write_all(fd: int, data: bytes) -> None:

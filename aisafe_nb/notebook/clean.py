@@ -16,7 +16,6 @@ import os
 import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -42,13 +41,11 @@ Progress = Callable[[int, int, "FileResult"], None]
 NOTEBOOK_SUFFIXES = (".ipynb",)
 #: Below this many files a process pool costs more than it saves.
 _POOL_MIN_FILES = 8
-#: Units of work per worker process. Each unit ends by waiting for its last fsyncs, so
-#: few are best; two let a worker that finishes early take over work from a slow one.
+#: Units of work per worker process. Each unit ends by waiting for its last writes to reach
+#: the disk, so few are best; two let a worker that finishes early take over work from a slow one.
 _BATCHES_PER_WORKER = 2
 #: ... but no unit bigger than this many bytes of notebooks, so progress keeps moving.
 _BATCH_BYTES = 64 * 1024 * 1024
-#: Threads per process that write (and fsync) cleaned files.
-_WRITE_THREADS = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +193,13 @@ def _run(jobs: list[_Job], workers: int | None, progress: Progress | None) -> li
             done += 1
             if progress is not None:
                 progress(done, total, result)
-    return [r for r in ordered if r is not None]
+    final = [r for r in ordered if r is not None]
+    folders = {r.written.parent for r in final if r.written is not None}
+    if folders:  # the renames reach the disk together, once every worker is done
+        from aisafe_nb.staged_writes import sync_folders
+
+        sync_folders(folders)
+    return final
 
 
 def _balanced_batches(jobs: list[_Job], workers: int) -> list[list[tuple[int, _Job]]]:
@@ -231,8 +234,9 @@ def _prepare_workers(policy: Policy) -> None:
     Otherwise each worker imports msgspec (and, to redact, builds the detector) on its
     own: the same wall time, but twice the CPU on a machine whose cores are all busy.
     """
-    import concurrent.futures.thread  # noqa: F401 - for the workers' writer threads
+    from aisafe_nb.staged_writes import syncfs_function
 
+    syncfs_function()  # ctypes and libc's syncfs, looked up once for every worker
     from aisafe_nb.notebook import load, sanitize, write
 
     load.prepare_parse()
@@ -258,40 +262,37 @@ def _pool_map(
 
 
 def _run_batch(jobs: list[tuple[int, _Job]]) -> list[tuple[int, FileResult]]:
-    """Clean a batch of files; their writes (fsync-bound) overlap with the next file's work.
+    """Clean a batch of files; their writes are made durable together (`StagedWrites`).
 
-    fsync waits for the disk, not the CPU, so writes go to a few threads while this process
-    goes on sanitizing; each folder is fsynced once when the batch's writes are done. The
-    files replaced in place lend their inodes to the next writes (`SpareInodes`).
+    The files replaced in place lend their inodes to the next writes (`SpareInodes`). The
+    caller makes the renames durable (`sync_folders`) when every batch is done.
     """
-    from concurrent.futures import ThreadPoolExecutor
+    from aisafe_nb.staged_writes import StagedWrites
 
     results: list[tuple[int, FileResult]] = []
+    plans: dict[int, _Write] = {}
     spares = SpareInodes()
     try:
-        with ThreadPoolExecutor(max_workers=_WRITE_THREADS) as writers:
-            pending = [(index, _prepare(job, writers, spares)) for index, job in jobs]
-            folders: set[Path] = set()
-            for index, item in pending:
-                result = item if isinstance(item, FileResult) else item.result()
-                if result.written is not None:
-                    folders.add(result.written.parent)
-                results.append((index, result))
+        with StagedWrites[int](spares) as writes:
+            for index, job in jobs:
+                plan = _plan(job.path, job.policy, dest=job.dest, write=job.write,
+                             want_diff=job.want_diff)
+                if isinstance(plan, FileResult):
+                    results.append((index, plan))
+                    continue
+                plans[index] = plan
+                if plan.before is None:
+                    try:
+                        plan.target.parent.mkdir(parents=True, exist_ok=True)
+                    except OSError as exc:
+                        writes.fail(index, exc)
+                        continue
+                writes.add(index, plan.target, plan.data, mode=plan.mode,
+                           expect_stat=plan.before)
     finally:
         spares.close()
-    for folder in folders:
-        fsync_dir(folder)
+    results += [(index, _outcome(plans[index], error)) for index, error in writes.done]
     return results
-
-
-def _prepare(
-    job: _Job, writers: Executor, spares: SpareInodes
-) -> FileResult | Future[FileResult]:
-    """Read and sanitize one file; a write, if any, is handed to `writers`."""
-    plan = _plan(job.path, job.policy, dest=job.dest, write=job.write, want_diff=job.want_diff)
-    if isinstance(plan, FileResult):
-        return plan
-    return writers.submit(_finish, plan, spares)
 
 
 def clean_file(
@@ -365,22 +366,29 @@ def _plan(
     return _Write(replace(result, written=dest), dest, new, None, _mode(before))
 
 
-def _finish(plan: _Write, spares: SpareInodes | None = None) -> FileResult:
+def _finish(plan: _Write) -> FileResult:
     """Write one file atomically (the folder is fsynced by the caller)."""
-    from aisafe_nb.notebook.load import os_reason
-
     try:
         if plan.before is None:
             plan.target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(plan.target, plan.data, mode=plan.mode, expect_stat=plan.before,
-                           sync_dir=False, spares=spares)
-    except FileChangedError:
+                           sync_dir=False)
+    except OSError as exc:
+        return _outcome(plan, exc)
+    return plan.result
+
+
+def _outcome(plan: _Write, error: OSError | None) -> FileResult:
+    """The result of a write that ended with `error` (None: written)."""
+    from aisafe_nb.notebook.load import os_reason
+
+    if error is None:
+        return plan.result
+    if isinstance(error, FileChangedError):
         return replace(plan.result, status="error", written=None, findings=(),
                        error="file changed while it was being cleaned; left as is (run again)")
-    except OSError as exc:
-        return replace(plan.result, status="error", written=None, findings=(),
-                       error=os_reason(exc))
-    return plan.result
+    return replace(plan.result, status="error", written=None, findings=(),
+                   error=os_reason(error))
 
 
 def _read(path: Path, st: os.stat_result) -> bytes:
