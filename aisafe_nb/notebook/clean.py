@@ -179,20 +179,28 @@ def _run(jobs: list[_Job], workers: int | None, progress: Progress | None) -> li
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     if total < _POOL_MIN_FILES:
         workers = 1
+    from aisafe_nb.workers import WorkerDied, can_fork, fork_map
+
     batches = _balanced_batches(jobs, workers)
-    if workers == 1:
+    if workers == 1 or not can_fork():
         results: Iterable[list[tuple[int, FileResult]]] = map(_run_batch, batches)
     else:
         _prepare_workers(jobs[0].policy)
-        results = _pool_map(batches, workers)
+        results = fork_map(_run_batch, batches, workers)
     ordered: list[FileResult | None] = [None] * total
     done = 0
-    for batch in results:
-        for index, result in batch:
-            ordered[index] = result
-            done += 1
-            if progress is not None:
-                progress(done, total, result)
+    try:
+        for batch in results:
+            for index, result in batch:
+                ordered[index] = result
+                done += 1
+                if progress is not None:
+                    progress(done, total, result)
+    except WorkerDied as exc:  # the files it held are reported, the others stand
+        reason = f"not cleaned: a worker process died{exc.how}; run again"
+        for index, job in enumerate(jobs):
+            if ordered[index] is None:
+                ordered[index] = FileResult(job.path, "error", error=reason)
     final = [r for r in ordered if r is not None]
     folders = {r.written.parent for r in final if r.written is not None}
     if folders:  # the renames reach the disk together, once every worker is done
@@ -242,23 +250,6 @@ def _prepare_workers(policy: Policy) -> None:
     load.prepare_parse()
     sanitize.prepare(policy)
     write.prepare_write()
-
-
-def _pool_map(
-    batches: list[list[tuple[int, _Job]]], workers: int
-) -> Iterator[list[tuple[int, FileResult]]]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # fork keeps start-up cheap (the engine is already imported); elsewhere the default.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    from aisafe_nb.workers import quiet_gc
-
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=quiet_gc
-    ) as pool:
-        yield from pool.map(_run_batch, batches)
 
 
 def _run_batch(jobs: list[tuple[int, _Job]]) -> list[tuple[int, FileResult]]:

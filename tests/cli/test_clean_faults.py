@@ -79,3 +79,29 @@ def test_kill_minus_nine_never_leaves_a_half_written_notebook(tmp_path):
         # A killed run may leave a replaced file's inode under a temporary name (a spare);
         # once those are removed, no notebook has a second name.
         assert (work / p).stat().st_nlink == 1
+
+
+def test_a_worker_killed_mid_run_costs_only_its_files(tmp_path, monkeypatch):
+    from aisafe_nb.notebook import clean as clean_module
+    from aisafe_nb.policy import Policy
+
+    for i in range(40):
+        write(notebook_with_secret(i), tmp_path / f"n{i:02d}.ipynb")
+    doomed = tmp_path / "n07.ipynb"
+    original_doomed = doomed.read_bytes()
+    real_run_batch = clean_module._run_batch
+
+    def run_batch(jobs):
+        if any(job.path == doomed for _, job in jobs):
+            os.kill(os.getpid(), signal.SIGKILL)  # in the forked worker: a real death
+        return real_run_batch(jobs)
+
+    monkeypatch.setattr(clean_module, "_run_batch", run_batch)
+    summary = clean_module.clean_paths([tmp_path], Policy(), jobs=2)
+    errors = {r.path: r.error for r in summary.results if r.status == "error"}
+    assert doomed in errors
+    assert errors[doomed] == "not cleaned: a worker process died (killed by SIGKILL); run again"
+    assert doomed.read_bytes() == original_doomed
+    cleaned = [r for r in summary.results if r.status == "cleaned"]
+    assert cleaned, "the other worker's files are cleaned"
+    assert len(cleaned) + len(errors) == 40
