@@ -9,23 +9,15 @@ import time
 import pytest
 
 from aisafe_nb.workers import WorkerDied, fork_map
-
-
-def _children() -> set[int]:
-    """This process's children (zombies included), from /proc."""
-    found: set[int] = set()
-    for task in os.listdir("/proc/self/task"):
-        with open(f"/proc/self/task/{task}/children", encoding="ascii") as fh:
-            found.update(int(pid) for pid in fh.read().split())
-    return found
+from tests.procs import children
 
 
 @pytest.fixture(autouse=True)
 def no_children_left():
     """Other tests' servers may be running: only the children made here must be gone."""
-    before = _children()
+    before = children()
     yield
-    assert _children() <= before
+    assert children() <= before
 
 
 def square_with_pid(n: int) -> tuple[int, int, int]:

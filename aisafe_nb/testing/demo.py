@@ -128,7 +128,11 @@ def run_notebook(nb: Any, workdir: Path, *, timeout: int = 120) -> DemoRun:
                 timeout=timeout,
                 resources={"metadata": {"path": str(workdir)}},
             )
-            client.execute()
+            try:
+                client.execute()
+            finally:  # nbclient shuts down only kernels it made itself
+                if kernel.has_kernel:
+                    kernel.shutdown_kernel(now=False)
         finally:
             for key, value in saved.items():
                 if value is None:

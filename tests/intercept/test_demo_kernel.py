@@ -10,12 +10,15 @@ import urllib.request
 import pytest
 
 from aisafe_nb.testing.demo import guard_notebook, printed_lines, received_prompts, run_notebook
+from tests.procs import children
 
 
 @pytest.mark.kernel
 @pytest.mark.slow
 def test_guard_demo_in_a_real_kernel(tmp_path):
+    before = children()
     run = run_notebook(guard_notebook(), tmp_path)
+    assert children() <= before  # the kernel was shut down, not left to notice on its own
     wrote = printed_lines(run.notebook, "user wrote:")
     reads = printed_lines(run.notebook, "user reads:")
     got = received_prompts(run.requests)
