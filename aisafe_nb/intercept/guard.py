@@ -16,7 +16,7 @@ import threading
 import time
 import tomllib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -259,20 +259,10 @@ class Guard:
         entry.reason = f"not scrubbed: {ctype.split(';')[0]} upload"
         if self.policy.scrub_prompts:
             inner = self.scrubber.inner
-            with self._lock:
-                try:
-                    sent = check_upload(
-                        content, ctype, inner.detector.scan, inner.operator_for, self._blocked
-                    )
-                except AisafeError as exc:
-                    self._log_refusal(entry, str(exc))
-                    raise
-                except Exception as exc:
-                    reason = f"checking the upload failed ({type(exc).__name__})"
-                    self._log_refusal(entry, reason)
-                    raise ScrubError(
-                        f"aisafe-nb: request to {entry.host}{entry.endpoint} not sent: {reason}"
-                    ) from None
+            with self._lock, self._fail_closed(entry, "checking the upload"):
+                sent = check_upload(
+                    content, ctype, inner.detector.scan, inner.operator_for, self._blocked
+                )
             if sent:
                 counts = ", ".join(f"{kind} {n}" for kind, n in sorted(sent.items()))
                 entry.reason += f", with personal data: {counts}"
@@ -288,21 +278,31 @@ class Guard:
             ) from None
         if not self.policy.scrub_prompts:
             return body, None
-        try:
+        with self._fail_closed(entry, "scrubbing"):
             result = scrub_body(body, self.scrubber, self._blocked)
-        except AisafeError as exc:
-            self._log_refusal(entry, str(exc))
-            raise
-        except Exception as exc:
-            reason = f"scrubbing failed ({type(exc).__name__})"
-            self._log_refusal(entry, reason)
-            raise ScrubError(
-                f"aisafe-nb: request to {entry.host}{entry.endpoint} not sent: {reason}"
-            ) from None
         entry.scrubbed = dict(result.counts)
         if not result.changed:
             return body, None
         return result.body, json.dumps(result.body, ensure_ascii=False).encode()
+
+    @contextlib.contextmanager
+    def _fail_closed(self, entry: AuditEntry, step: str) -> Iterator[None]:
+        """Any failure of `step` refuses the request: it is logged, and nothing is sent.
+
+        Our own refusals pass as they are; anything else (a bug, a rule that blew up)
+        becomes a `ScrubError` naming only the exception's type, never the text.
+        """
+        try:
+            yield
+        except AisafeError as exc:
+            self._log_refusal(entry, str(exc))
+            raise
+        except Exception as exc:
+            reason = f"{step} failed ({type(exc).__name__})"
+            self._log_refusal(entry, reason)
+            raise ScrubError(
+                f"aisafe-nb: request to {entry.host}{entry.endpoint} not sent: {reason}"
+            ) from None
 
     def _admit(self, body: Any, content: bytes, entry: AuditEntry, *, retry: bool) -> float:
         """Pass the loop guard and the budget check; return the USD reserved for the call."""
