@@ -272,12 +272,11 @@ def _run_batch(jobs: list[tuple[int, _Job]]) -> list[tuple[int, FileResult]]:
                     results.append((index, plan))
                     continue
                 plans[index] = plan
-                if plan.before is None:
-                    try:
-                        plan.target.parent.mkdir(parents=True, exist_ok=True)
-                    except OSError as exc:
-                        writes.fail(index, exc)
-                        continue
+                try:
+                    _make_folder(plan)
+                except OSError as exc:
+                    writes.fail(index, exc)
+                    continue
                 writes.add(index, plan.target, plan.data, mode=plan.mode,
                            expect_stat=plan.before)
     finally:
@@ -360,13 +359,18 @@ def _plan(
 def _finish(plan: _Write) -> FileResult:
     """Write one file atomically (the folder is fsynced by the caller)."""
     try:
-        if plan.before is None:
-            plan.target.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(plan)
         atomic_write_bytes(plan.target, plan.data, mode=plan.mode, expect_stat=plan.before,
                            sync_dir=False)
     except OSError as exc:
         return _outcome(plan, exc)
     return plan.result
+
+
+def _make_folder(plan: _Write) -> None:
+    """Create the destination folder of a copy (``--output-dir``); in place, it exists."""
+    if plan.before is None:
+        plan.target.parent.mkdir(parents=True, exist_ok=True)
 
 
 def _outcome(plan: _Write, error: OSError | None) -> FileResult:
