@@ -18,8 +18,8 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import threading
 from collections.abc import Callable, Hashable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import Generic, TypeVar
@@ -52,8 +52,7 @@ class StagedWrites(Generic[Key]):
         self.done: list[tuple[Key, OSError | None]] = []
         self._waiting: list[tuple[Key, Staged, bytes]] = []
         self._bytes = 0
-        self._publisher: ThreadPoolExecutor | None = None
-        self._groups: list[Future[list[tuple[Key, OSError | None]]]] = []
+        self._publisher: _Publisher[Key] | None = None
 
     def add(
         self, key: Key, target: Path, data: bytes, *,
@@ -77,20 +76,23 @@ class StagedWrites(Generic[Key]):
     def _hand_off(self) -> None:
         waiting, self._waiting, self._bytes = self._waiting, [], 0
         if self._publisher is None:
-            self._publisher = ThreadPoolExecutor(max_workers=1)
-        # A slow disk must not let open descriptors and staged bytes pile up without end.
-        unfinished = [g for g in self._groups if not g.done()]
-        if len(unfinished) >= MAX_GROUPS_IN_FLIGHT:
-            unfinished[0].result()
-        self._groups.append(self._publisher.submit(self._publish, waiting))
+            self._publisher = _Publisher(self._publish)
+        self._publisher.submit(waiting)
 
     def _publish(
         self, waiting: list[tuple[Key, Staged, bytes]]
     ) -> list[tuple[Key, OSError | None]]:
-        """Make a group durable, then rename each file over its target."""
+        """Make a group durable, then rename each file over its target.
+
+        Anything but an OSError (a bug) discards the files not yet renamed and is raised.
+        """
         landed: list[tuple[Key, OSError | None]] = []
-        unsynced = _sync([staged for _, staged, _ in waiting])
-        for key, staged, data in waiting:
+        try:
+            unsynced = _sync([staged for _, staged, _ in waiting])
+        except BaseException:
+            _discard_all(waiting)
+            raise
+        for done, (key, staged, data) in enumerate(waiting, 1):
             error = unsynced.get(staged.fd)
             if error is not None:
                 discard(staged)
@@ -100,6 +102,9 @@ class StagedWrites(Generic[Key]):
                 publish(staged, data, self.spares)
             except OSError as exc:
                 landed.append((key, exc))
+            except BaseException:
+                _discard_all(waiting[done:])
+                raise
             else:
                 landed.append((key, None))
         return landed
@@ -115,13 +120,74 @@ class StagedWrites(Generic[Key]):
     ) -> None:
         if exc_type is None and self._waiting:
             self._hand_off()
-        for _, staged, _ in self._waiting:
-            discard(staged)
+        _discard_all(self._waiting)
         self._waiting = []
         if self._publisher is not None:
-            self._publisher.shutdown(wait=True)
-        for group in self._groups:
-            self.done.extend(group.result())
+            self.done.extend(self._publisher.finish())
+
+
+Group = list[tuple[Key, Staged, bytes]]
+
+
+class _Publisher(Generic[Key]):
+    """One thread that publishes the groups handed to it, in order.
+
+    A plain thread rather than ``concurrent.futures``, whose import (with ``logging``
+    behind it) cost every batch clean 8 ms of start-up. At most `MAX_GROUPS_IN_FLIGHT`
+    groups wait or are being published: a slow disk must not let open descriptors and
+    staged bytes pile up without end.
+    """
+
+    def __init__(self, publish: Callable[[Group[Key]], list[tuple[Key, OSError | None]]]) -> None:
+        self._publish = publish
+        self._slots = threading.Semaphore(MAX_GROUPS_IN_FLIGHT)
+        self._ready = threading.Condition()
+        self._queue: list[Group[Key] | None] = []
+        self._landed: list[tuple[Key, OSError | None]] = []
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="aisafe-publish", daemon=True)
+        self._thread.start()
+
+    def submit(self, group: Group[Key]) -> None:
+        """Queue `group`; waits while `MAX_GROUPS_IN_FLIGHT` groups are unfinished."""
+        self._slots.acquire()
+        self._put(group)
+
+    def finish(self) -> list[tuple[Key, OSError | None]]:
+        """Wait for every queued group; the outcome of each file, or the thread's error."""
+        self._put(None)
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+        return self._landed
+
+    def _put(self, group: Group[Key] | None) -> None:
+        with self._ready:
+            self._queue.append(group)
+            self._ready.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while not self._queue:
+                    self._ready.wait()
+                group = self._queue.pop(0)
+            if group is None:
+                return
+            try:
+                if self._failure is None:
+                    self._landed.extend(self._publish(group))
+                else:  # a bug stopped publishing: nothing more is renamed
+                    _discard_all(group)
+            except BaseException as exc:  # re-raised by `finish`
+                self._failure = exc
+            finally:
+                self._slots.release()
+
+
+def _discard_all(group: Group[Key]) -> None:
+    for _, staged, _ in group:
+        discard(staged)
 
 
 def _sync(files: list[Staged]) -> dict[int, OSError]:

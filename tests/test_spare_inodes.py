@@ -52,6 +52,27 @@ def test_the_next_file_is_written_into_the_replaced_files_inode(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nb0.ipynb", "nb1.ipynb", "nb2.ipynb"]
 
 
+def test_a_spare_is_emptied_when_it_is_put_back_not_when_it_is_taken(tmp_path, monkeypatch):
+    # Freeing the old blocks waits for the disk: it happens on the publishing side (put),
+    # so the writer that takes the spare does not wait for it.
+    a, b = _files(tmp_path, 2, size=200_000)
+    old_a = os.stat(a).st_ino
+    spares = SpareInodes()
+    _replace(a, b"new a", spares)
+    [kept] = [p for p in tmp_path.iterdir() if is_temp_name(p.name)]
+    assert (os.stat(kept).st_ino, os.stat(kept).st_size) == (old_a, 0)
+    truncated: list[int] = []
+    real_ftruncate = os.ftruncate
+    monkeypatch.setattr(os, "ftruncate", lambda fd, n: (truncated.append(n),
+                                                         real_ftruncate(fd, n)))
+    _replace(b, b"new b", spares)  # takes the emptied spare; puts b's old inode back
+    monkeypatch.undo()
+    assert os.stat(b).st_ino == old_a
+    assert truncated == [0]  # once, for b's old inode as it was put back
+    assert b.read_bytes() == b"new b"
+    spares.close()
+
+
 def test_a_spare_serves_any_folder_of_the_file_system(tmp_path):
     (tmp_path / "x").mkdir()
     (tmp_path / "y").mkdir()

@@ -174,6 +174,31 @@ def test_an_exception_discards_what_is_waiting(tmp_path):
     assert writes.done == []
 
 
+def test_a_bug_while_publishing_stops_publishing_and_is_raised(tmp_path, monkeypatch):
+    paths = _files(tmp_path, MAX_FILES * 3)
+    originals = [p.read_bytes() for p in paths]
+    real_publish = staged_writes.publish
+
+    def publish(staged, data, spares=None):
+        if staged.target == paths[MAX_FILES + 2]:
+            staged_writes.discard(staged)  # as publish itself cleans up before raising
+            raise RuntimeError("a bug")
+        real_publish(staged, data, spares)
+
+    def write_all() -> None:
+        with StagedWrites[int]() as writes:
+            for i, path in enumerate(paths):
+                writes.add(i, path, b"new %d" % i, expect_stat=os.stat(path))
+
+    monkeypatch.setattr(staged_writes, "publish", publish)
+    with pytest.raises(RuntimeError, match="a bug"):
+        write_all()
+    contents = [p.read_bytes() for p in paths]
+    assert contents[:MAX_FILES] == [b"new %d" % i for i in range(MAX_FILES)]
+    assert contents[MAX_FILES * 2 :] == originals[MAX_FILES * 2 :]  # never renamed
+    assert _temps(tmp_path) == []
+
+
 def test_a_file_that_cannot_be_staged_is_reported(tmp_path):
     missing = tmp_path / "no such folder" / "a.ipynb"
     with StagedWrites[int]() as writes:
