@@ -4,6 +4,8 @@ Shaped like /work/shared/BENCHMARK-CORPUS.md (653 public notebooks, 170 MB): siz
 from the same percentiles, 88 % of notebooks with outputs, about 30 % with real base64 PNG
 images (valid PNG bytes made with zlib), HTML tables, long stream logs, tracebacks with ANSI
 colour codes, widget and Colab metadata, SVG outputs, and one invalid JSON file per 650.
+Files are written as the tools that make real ones write them (`as_saved`): Jupyter's
+layout for most, Colab's for those with Colab metadata.
 A sprinkling of fake secrets and personal data is planted; every value is built at run
 time from parts, so this file holds nothing credential-shaped.
 
@@ -24,6 +26,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DEFAULT_COUNT = 650
 DEFAULT_SEED = 20261127
@@ -322,6 +325,28 @@ def make_notebook(
     return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
 
 
+def as_saved(nb: dict[str, Any]) -> str:
+    """The file a real folder would hold for `nb`: as Colab saves it when it has Colab
+    metadata, else as Jupyter (and VS Code) save it: nbformat's writer, keys sorted,
+    one-space indent, text split into lines, a final newline."""
+    import nbformat
+    from nbformat.v4 import nbjson, rwbase
+
+    node = nbformat.from_dict(nb)
+    if "colab" not in nb["metadata"]:
+        return str(nbjson.writes(node)) + "\n"
+    rwbase.split_lines(node)
+    cells = []
+    for cell in node["cells"]:  # Colab keeps the id in the metadata, keys in its own order
+        meta = {"id": cell["id"], **cell["metadata"]}
+        ordered = {"cell_type": cell["cell_type"], "source": cell["source"], "metadata": meta}
+        if cell["cell_type"] == "code":
+            ordered |= {"execution_count": cell["execution_count"], "outputs": cell["outputs"]}
+        cells.append(ordered)
+    colab = {"nbformat": 4, "nbformat_minor": 0, "metadata": node["metadata"], "cells": cells}
+    return json.dumps(colab, indent=2, ensure_ascii=False)
+
+
 def _plant(rng: random.Random, cells: list[dict[str, object]], plant: tuple[str, str, str]) -> None:
     type_, value, where = plant
     cell_id = f"{rng.getrandbits(32):08x}"
@@ -390,7 +415,7 @@ def make_corpus(
     """
     folder = Path(out) if out is not None else CORPUS_ROOT / f"n{count}"
     stamp = folder / "corpus.json"
-    params = {"count": count, "seed": seed, "plant": plant, "checkpoints": checkpoints, "v": 6}
+    params = {"count": count, "seed": seed, "plant": plant, "checkpoints": checkpoints, "v": 7}
     if not force and stamp.is_file():
         meta = json.loads(stamp.read_text())
         if meta.get("params") == params:
@@ -429,7 +454,7 @@ def make_corpus(
             info.planted[type_] = info.planted.get(type_, 0) + 1
         # The size estimate in make_notebook runs over the written size; correct for it.
         nb = make_notebook(rng, int(_target_size(rng) * 1.03), planted)
-        text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+        text = as_saved(nb)
         if i % INVALID_EVERY == INVALID_EVERY // 2:
             text = text[: len(text) // 2]  # truncated mid-write: invalid JSON, as real folders have
             info.invalid += 1
