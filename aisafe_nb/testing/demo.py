@@ -100,17 +100,12 @@ def guard_notebook() -> Any:
 
 def run_notebook(nb: Any, workdir: Path, *, timeout: int = 120) -> DemoRun:
     """Execute `nb` in a real kernel whose OpenAI client talks to a fresh `FakeOpenAI`."""
-    import tempfile
-
-    from jupyter_client.manager import KernelManager
-    from nbclient import NotebookClient
+    from aisafe_nb.testing.kernel import execute_notebook
 
     workdir.mkdir(parents=True, exist_ok=True)
     state = workdir / "aisafe-state"
     saved = {k: os.environ.get(k) for k in _ENV_KEYS}
-    # The kernel talks over Unix sockets in a private folder, not TCP on localhost: no
-    # other local user can connect, and ipykernel has nothing to warn about.
-    with FakeOpenAI(chunk_size=5) as server, tempfile.TemporaryDirectory() as sockets:
+    with FakeOpenAI(chunk_size=5) as server:
         os.environ.update(
             {
                 "OPENAI_BASE_URL": server.base_url,
@@ -119,20 +114,7 @@ def run_notebook(nb: Any, workdir: Path, *, timeout: int = 120) -> DemoRun:
             }
         )
         try:
-            kernel = KernelManager(
-                kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel")
-            )
-            client = NotebookClient(
-                nb,
-                km=kernel,
-                timeout=timeout,
-                resources={"metadata": {"path": str(workdir)}},
-            )
-            try:
-                client.execute()
-            finally:  # nbclient shuts down only kernels it made itself
-                if kernel.has_kernel:
-                    kernel.shutdown_kernel(now=False)
+            execute_notebook(nb, timeout=timeout, resources={"metadata": {"path": str(workdir)}})
         finally:
             for key, value in saved.items():
                 if value is None:

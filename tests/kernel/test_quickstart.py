@@ -7,9 +7,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from aisafe_nb.detect.engine import scan_text
+from aisafe_nb.testing.kernel import execute_notebook
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "quickstart.ipynb"
 
@@ -28,9 +28,8 @@ def test_quickstart_file_scans_clean_and_has_kernelspec():
 @pytest.mark.slow
 def test_quickstart_runs_top_to_bottom(tmp_path):
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(
-        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-    ).execute()  # raises CellExecutionError on any failing cell
+    # raises CellExecutionError on any failing cell
+    execute_notebook(nb, timeout=120, resources={"metadata": {"path": str(tmp_path)}})
     outputs = json.dumps([c.get("outputs", []) for c in nb.cells], ensure_ascii=False)
     assert "inline secret in this cell" in outputs
     assert "[REDACTED:openai-api-key]" in outputs

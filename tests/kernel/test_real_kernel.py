@@ -11,8 +11,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
+from aisafe_nb.testing.kernel import execute_notebook
 from tests.fakes import openai_key
 
 pytestmark = [pytest.mark.kernel, pytest.mark.slow]
@@ -59,16 +59,14 @@ def executed(tmp_path_factory, isolated_dirs):
     old = os.environ.get("OPENAI_API_KEY")
     os.environ["OPENAI_API_KEY"] = ENV_KEY
     try:
-        client = NotebookClient(
+        execute_notebook(
             nb,
             timeout=120,
-            kernel_name="python3",
             allow_errors=True,
             resources={"metadata": {"path": str(work)}},
             # nbclient defaults to an in-memory history; a real file is what we check.
             ipython_hist_file=str(Path(os.environ["IPYTHONDIR"]) / "kernel-history.sqlite"),
         )
-        client.execute()
     finally:
         if old is None:
             os.environ.pop("OPENAI_API_KEY", None)
@@ -170,13 +168,9 @@ def test_extension_from_kernel_config(tmp_path, monkeypatch):
         nbformat.v4.new_code_cell(f'k = "{KEY}"'),
         nbformat.v4.new_code_cell("%aisafe status"),
     ]
-    NotebookClient(
-        nb,
-        timeout=120,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(tmp_path)}},
-    ).execute()
+    execute_notebook(
+        nb, timeout=120, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}
+    )
     err = next(o for o in nb.cells[0].outputs if o.output_type == "error")
     assert err.ename == "AisafeRejected"
     assert "mode: strict" in _text(nb.cells[1])
