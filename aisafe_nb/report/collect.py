@@ -33,7 +33,6 @@ from aisafe_nb.notebook.locate import (
 )
 from aisafe_nb.report.model import TEXT_FIELD, FileError, FileFinding, ScanReport
 from aisafe_nb.walk import has_binary_suffix, looks_binary
-from aisafe_nb.workers import WorkerDied, can_fork, fork_map
 
 if TYPE_CHECKING:
     from aisafe_nb.detect.engine import Detector
@@ -178,10 +177,14 @@ def scan_files(
 def _run(paths: Sequence[Path], detector: Detector, options: ScanOptions) -> list[FileResult]:
     jobs = options.jobs or os.cpu_count() or 1
     jobs = min(jobs, len(paths))
-    if jobs <= 1 or len(paths) < PARALLEL_MIN_FILES or not can_fork():
+    if jobs <= 1 or len(paths) < PARALLEL_MIN_FILES:
         return [scan_file(p, detector, options) for p in paths]
     sizes = [_size(p) for p in paths]
-    if sum(sizes) < PARALLEL_MIN_BYTES:
+    # The pool's module (pickle, selectors, signal) is imported only here: a scan of one
+    # notebook, e.g. from pre-commit, does not pay for it.
+    from aisafe_nb.workers import WorkerDied, can_fork, fork_map
+
+    if sum(sizes) < PARALLEL_MIN_BYTES or not can_fork():
         return [scan_file(p, detector, options) for p in paths]
     global _WORKER
     prepare_parse()  # imported once here, not once per forked worker

@@ -297,3 +297,32 @@ def test_scan_does_not_import_nbformat_or_ipython(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "1 []"
+
+
+def test_one_notebook_scan_and_the_filter_skip_start_up_imports(tmp_path):
+    # shutil (argparse's terminal width, with bz2 and lzma) and the fork pool (pickle,
+    # selectors) cost milliseconds that a pre-commit scan or a git filter run pays each time.
+    leaky(tmp_path / "leak.ipynb")
+    heavy = ("shutil", "aisafe_nb.workers", "multiprocessing", "concurrent.futures")
+    code = (
+        "import sys; from aisafe_nb.cli import main; rc = main(sys.argv[1:]); "
+        f"print(rc, sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)"
+    )
+    scan = subprocess.run([sys.executable, "-c", code, "scan", "leak.ipynb"],
+                          capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert scan.stderr.strip().splitlines()[-1] == "1 []"
+    notebook = (tmp_path / "leak.ipynb").read_bytes()
+    filt = subprocess.run([sys.executable, "-c", code, "filter"], input=notebook,
+                          capture_output=True, check=False, cwd=tmp_path)
+    assert filt.stderr.decode().strip().splitlines()[-1] == "0 []"
+    assert filt.stdout.startswith(b"{")
+
+
+def test_help_uses_the_terminal_width_from_columns():
+    narrow = subprocess.run([str(SCRIPT), "scan", "--help"], capture_output=True, text=True,
+                            check=True, env={**os.environ, "COLUMNS": "40"})
+    wide = subprocess.run([str(SCRIPT), "scan", "--help"], capture_output=True, text=True,
+                          check=True, env={**os.environ, "COLUMNS": "200"})
+    # argparse wraps help text to the width (long option names can still stick out)
+    assert len(narrow.stdout.splitlines()) > len(wide.stdout.splitlines())
+    assert max(map(len, wide.stdout.splitlines())) > 80
