@@ -111,6 +111,9 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
             f"--ServerApp.root_dir={root}",
             f"--LabApp.workspaces_dir={base / 'workspaces'}",
             f"--LabApp.app_settings_dir={settings}",
+            # Kernels talk over Unix sockets in the isolated runtime folder, not localhost
+            # TCP ports (which ipykernel warns about in the log on every start).
+            "--KernelManager.transport=ipc",
             "--allow-root",
         ],
         env=_isolated_env(base),
