@@ -267,10 +267,15 @@ class SpareInodes:
         with self._lock:
             self._by_device.setdefault(device, []).append(spare)
 
+    def held(self) -> list[Path]:
+        """The spares kept now (temporary names, each an emptied old inode)."""
+        with self._lock:
+            return [p for spares in self._by_device.values() for p in spares]
+
     def close(self) -> None:
         """Unlink the spares that were not reused."""
+        left = self.held()
         with self._lock:
-            left = [p for spares in self._by_device.values() for p in spares]
             self._by_device.clear()
         for spare in left:
             with contextlib.suppress(OSError):

@@ -11,6 +11,7 @@ untouched, and the run goes on.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import os
 import stat
@@ -183,15 +184,17 @@ def _run(jobs: list[_Job], workers: int | None, progress: Progress | None) -> li
 
     batches = _balanced_batches(jobs, workers)
     if workers == 1 or not can_fork():
-        results: Iterable[list[tuple[int, FileResult]]] = map(_run_batch, batches)
+        results: Iterable[_BatchDone] = map(_run_batch, batches)
     else:
         _prepare_workers(jobs[0].policy)
         results = fork_map(_run_batch, batches, workers)
     ordered: list[FileResult | None] = [None] * total
     done = 0
+    spares: set[Path] = set()
     try:
         for batch in results:
-            for index, result in batch:
+            spares.update(batch.spares)
+            for index, result in batch.results:
                 ordered[index] = result
                 done += 1
                 if progress is not None:
@@ -201,6 +204,8 @@ def _run(jobs: list[_Job], workers: int | None, progress: Progress | None) -> li
         for index, job in enumerate(jobs):
             if ordered[index] is None:
                 ordered[index] = FileResult(job.path, "error", error=reason)
+    finally:
+        _drop_spares(spares)
     final = [r for r in ordered if r is not None]
     folders = {r.written.parent for r in final if r.written is not None}
     if folders:  # the renames reach the disk together, once every worker is done
@@ -252,7 +257,44 @@ def _prepare_workers(policy: Policy) -> None:
     write.prepare_write()
 
 
-def _run_batch(jobs: list[tuple[int, _Job]]) -> list[tuple[int, FileResult]]:
+@dataclass(frozen=True, slots=True)
+class _BatchDone:
+    """A batch's results, and the spare inodes its process holds once it is done."""
+
+    results: list[tuple[int, FileResult]]
+    spares: tuple[Path, ...]
+
+
+#: The spare inodes of this process (`_process_spares`).
+_spares: SpareInodes | None = None
+
+
+def _process_spares() -> SpareInodes:
+    """One `SpareInodes` for all the batches a process cleans.
+
+    A batch starts with the inodes the process's earlier batches replaced, instead of
+    allocating fresh ones for its first files and unlinking its leftovers at its end.
+    Spares live under temporary names: `_run` unlinks those left when all batches are done
+    (a killed run leaves them for the next run to remove, as any temporary file).
+    """
+    global _spares
+    if _spares is None:
+        _spares = SpareInodes()
+    return _spares
+
+
+def _drop_spares(reported: set[Path]) -> None:
+    """Unlink the spares batches reported holding (those reused since are gone already)."""
+    global _spares
+    if _spares is not None:  # batches that ran in this process
+        _spares.close()
+        _spares = None
+    for spare in reported:
+        with contextlib.suppress(OSError):
+            os.unlink(spare)
+
+
+def _run_batch(jobs: list[tuple[int, _Job]]) -> _BatchDone:
     """Clean a batch of files; their writes are made durable together (`StagedWrites`).
 
     The files replaced in place lend their inodes to the next writes (`SpareInodes`). The
@@ -262,27 +304,24 @@ def _run_batch(jobs: list[tuple[int, _Job]]) -> list[tuple[int, FileResult]]:
 
     results: list[tuple[int, FileResult]] = []
     plans: dict[int, _Write] = {}
-    spares = SpareInodes()
-    try:
-        with StagedWrites[int](spares) as writes:
-            for index, job in jobs:
-                plan = _plan(job.path, job.policy, dest=job.dest, write=job.write,
-                             want_diff=job.want_diff)
-                if isinstance(plan, FileResult):
-                    results.append((index, plan))
-                    continue
-                plans[index] = plan
-                try:
-                    _make_folder(plan)
-                except OSError as exc:
-                    writes.fail(index, exc)
-                    continue
-                writes.add(index, plan.target, plan.data, mode=plan.mode,
-                           expect_stat=plan.before)
-    finally:
-        spares.close()
+    spares = _process_spares()
+    with StagedWrites[int](spares) as writes:
+        for index, job in jobs:
+            plan = _plan(job.path, job.policy, dest=job.dest, write=job.write,
+                         want_diff=job.want_diff)
+            if isinstance(plan, FileResult):
+                results.append((index, plan))
+                continue
+            plans[index] = plan
+            try:
+                _make_folder(plan)
+            except OSError as exc:
+                writes.fail(index, exc)
+                continue
+            writes.add(index, plan.target, plan.data, mode=plan.mode,
+                       expect_stat=plan.before)
     results += [(index, _outcome(plans[index], error)) for index, error in writes.done]
-    return results
+    return _BatchDone(results, tuple(spares.held()))
 
 
 def clean_file(
