@@ -270,27 +270,27 @@ class SpareInodes:
     def held(self) -> list[Path]:
         """The spares kept now (temporary names, each an emptied old inode)."""
         with self._lock:
-            return [p for spares in self._by_device.values() for p in spares]
+            return self._all()
 
     def close(self) -> None:
         """Unlink the spares that were not reused."""
-        left = self.held()
         with self._lock:
+            left = self._all()
             self._by_device.clear()
         for spare in left:
             with contextlib.suppress(OSError):
                 os.unlink(spare)
 
+    def _all(self) -> list[Path]:
+        return [p for spares in self._by_device.values() for p in spares]
+
     @staticmethod
     def _reusable(fd: int, target: Path, owner: os.stat_result) -> bool:
         st = os.fstat(fd)
-        if not (stat.S_ISREG(st.st_mode) and st.st_nlink == 1):
-            return False
         if (st.st_dev, st.st_uid, st.st_gid) != (owner.st_dev, owner.st_uid, owner.st_gid):
             return False
-        if not hasattr(os, "listxattr") or os.listxattr(fd) or os.listxattr(target):
-            return False
-        return _lease(fd)
+        # (a lease left by a refusal ends when the caller closes `fd`)
+        return _ours_alone(fd, st) and not os.listxattr(target)
 
 
 def _empty(spare: Path) -> bool:
@@ -300,10 +300,7 @@ def _empty(spare: Path) -> bool:
     except OSError:
         return False
     try:
-        st = os.fstat(fd)
-        if not (stat.S_ISREG(st.st_mode) and st.st_nlink == 1):
-            return False
-        if not hasattr(os, "listxattr") or os.listxattr(fd) or not _lease(fd):
+        if not _ours_alone(fd, os.fstat(fd)):
             return False
         try:
             os.ftruncate(fd, 0)
@@ -314,6 +311,19 @@ def _empty(spare: Path) -> bool:
         return False
     finally:
         os.close(fd)
+
+
+def _ours_alone(fd: int, st: os.stat_result) -> bool:
+    """A regular file with one link, no extended attributes, open nowhere else.
+
+    True leaves a write lease on `fd` (`_unlease` it); a file system without extended
+    attributes or leases makes this False (no spare is then reused).
+    """
+    if not (stat.S_ISREG(st.st_mode) and st.st_nlink == 1):
+        return False
+    if not hasattr(os, "listxattr") or os.listxattr(fd):
+        return False
+    return _lease(fd)
 
 
 def _lease(fd: int) -> bool:
