@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from aisafe_nb.detect.engine import Detector
@@ -39,6 +39,9 @@ from aisafe_nb.intercept.uploads import check_upload
 from aisafe_nb.intercept.usage import estimate_tokens, model_from_payload, usage_from_payload
 from aisafe_nb.policy import Policy
 from aisafe_nb.scrub import Operator, Scrubber
+
+if TYPE_CHECKING:
+    from aisafe_nb.intercept.sockets import SocketSession
 
 #: Policy operators the Scrubber applies itself; ``block`` is enforced here.
 _SCRUBBER_OPERATORS = ("placeholder", "redact", "mask", "hash", "allow")
@@ -201,8 +204,10 @@ class Guard:
 
     def selects(self, host: str, headers: Mapping[str, str]) -> bool:
         """True for requests of the OpenAI SDK (any host) and for configured AI hosts."""
+        # "OpenAI/Python 3.1", and the other clients' "AsyncOpenAI/", "AzureOpenAI/"...: a
+        # websocket handshake carries the agent but none of the x-stainless headers
         agent = headers.get("user-agent", "")
-        if agent.startswith("OpenAI/") or any(
+        if agent.partition("/")[0].endswith("OpenAI") or any(
             k.lower().startswith("x-stainless-") for k in headers
         ):
             return True
@@ -233,7 +238,7 @@ class Guard:
             return None
         parts = urlsplit(url)
         entry = AuditEntry(
-            time=time.time(), host=parts.hostname or "", endpoint=_endpoint(parts.path)
+            time=time.time(), host=parts.hostname or "", endpoint=endpoint_of(parts.path)
         )
         ctype = headers.get("content-type", "").lower()
         if content is None:  # a streamed upload (files, audio): never JSON
@@ -249,8 +254,15 @@ class Guard:
             if isinstance(body, dict):
                 entry.model = body.get("model") if isinstance(body.get("model"), str) else None
                 entry.stream = body.get("stream") is True
-            reserved = self._admit(body, new_content or content, entry, retry=_is_retry(headers))
-        call = Call(self, entry, estimate_tokens(len(new_content or content)), reserved)
+            sent = new_content or content
+            reserved = self._admit(
+                entry,
+                # an SDK retry is the same call, not a loop
+                digest=None if _is_retry(headers) else hashlib.sha256(sent).hexdigest(),
+                input_tokens=estimate_tokens(len(sent)),
+                output_tokens=requested_output_tokens(body, entry.endpoint),
+            )
+        call = Call(self, entry, estimate_tokens(len(sent)), reserved)
         call.json_mode = _asks_for_json(body)
         return Prepared(new_content, call)
 
@@ -304,20 +316,19 @@ class Guard:
                 f"aisafe-nb: request to {entry.host}{entry.endpoint} not sent: {reason}"
             ) from None
 
-    def _admit(self, body: Any, content: bytes, entry: AuditEntry, *, retry: bool) -> float:
-        """Pass the loop guard and the budget check; return the USD reserved for the call."""
+    def _admit(
+        self, entry: AuditEntry, *, digest: str | None, input_tokens: int, output_tokens: int
+    ) -> float:
+        """Pass the loop guard and the budget check; return the USD reserved for the call.
+
+        `digest` identifies the request for the "same request again" check (None: not
+        counted, e.g. an SDK retry); the token counts are the call's worst case.
+        """
         try:
-            if not retry:  # an SDK retry is the same call, not a loop
-                self.loop.admit(self.policy, hashlib.sha256(content).hexdigest())
+            if digest is not None:
+                self.loop.admit(self.policy, digest)
             if self.policy.budget_session or self.policy.budget_daily or self.policy.budget_monthly:
-                worst = self.prices.cost(
-                    entry.model,
-                    Usage(
-                        estimate_tokens(len(content)),
-                        0,
-                        requested_output_tokens(body, entry.endpoint),
-                    ),
-                )
+                worst = self.prices.cost(entry.model, Usage(input_tokens, 0, output_tokens))
                 # calls still in flight (threads, asyncio.gather) count at their worst case
                 spent = self.ledger.totals()
                 pending = self._reserved
@@ -338,6 +349,37 @@ class Guard:
         entry.reason = reason.removeprefix("aisafe-nb: ")
         with contextlib.suppress(OSError):
             self.audit.append(entry)
+
+    # --- websockets (the Realtime API): see `sockets` ---
+
+    def open_socket(
+        self, host: str, path: str, headers: Mapping[str, str]
+    ) -> SocketSession | None:
+        """A `SocketSession` for a selected websocket connection, or None (not an AI API)."""
+        if not self.selects(host, headers):
+            return None
+        from aisafe_nb.intercept.sockets import SocketSession
+
+        return SocketSession(self, host, path)
+
+    def scrub_message(self, content: bytes, entry: AuditEntry) -> tuple[Any, bytes | None]:
+        """One websocket event parsed, and scrubbed (None: send it unchanged); fail closed."""
+        try:
+            with self._lock:
+                return self._scrub(content, entry)
+        except AisafeError as exc:
+            raise for_sdk(exc) from None
+
+    def admit_call(
+        self, entry: AuditEntry, *, digest: str, input_tokens: int, output_tokens: int
+    ) -> float:
+        """Loop guard and budget check for a call made over a websocket; USD reserved."""
+        try:
+            with self._lock:
+                return self._admit(entry, digest=digest, input_tokens=input_tokens,
+                                   output_tokens=output_tokens)
+        except AisafeError as exc:
+            raise for_sdk(exc) from None
 
     # --- after sending ---
 
@@ -414,7 +456,7 @@ class Guard:
         return self._booker.flush(timeout)
 
 
-def _endpoint(path: str) -> str:
+def endpoint_of(path: str) -> str:
     """``/v1/chat/completions`` -> ``/chat/completions`` (also for Azure deployment paths)."""
     for marker in ("/v1/", "/openai/"):
         if marker in path:

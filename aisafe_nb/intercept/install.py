@@ -2,7 +2,8 @@
 
 The guard wraps ``send`` of ``httpx2.Client``/``AsyncClient`` (openai 3.x),
 ``httpx.Client``/``AsyncClient`` (openai 1.x and 2.x) and ``requests.Session`` (openai
-0.x, raw calls). It never imports them: importing ``openai`` costs about 0.8 s and
+0.x, raw calls), and ``send``/``recv``/``close`` of the ``websockets`` connections (the
+Realtime API). It never imports them: importing ``openai`` costs about 0.8 s and
 ``%load_ext`` must stay fast. Libraries already imported are patched at once; the
 others are patched the moment they are first imported, by a finder on ``sys.meta_path``.
 A finder was chosen over re-checking ``sys.modules`` on every cell because it also works
@@ -23,6 +24,14 @@ from typing import Any
 
 from aisafe_nb.intercept.adapters import wrap_httpx_async, wrap_httpx_sync, wrap_requests
 from aisafe_nb.intercept.guard import Guard
+from aisafe_nb.intercept.ws_adapters import (
+    wrap_ws_close_async,
+    wrap_ws_close_sync,
+    wrap_ws_recv_async,
+    wrap_ws_recv_sync,
+    wrap_ws_send_async,
+    wrap_ws_send_sync,
+)
 from aisafe_nb.policy import Policy
 
 Wrapper = Callable[[ModuleType, Callable[..., Any], Callable[[], Guard | None]], Callable[..., Any]]
@@ -32,6 +41,17 @@ TARGETS: dict[str, tuple[tuple[str, str, Wrapper], ...]] = {
     "httpx2": (("Client", "send", wrap_httpx_sync), ("AsyncClient", "send", wrap_httpx_async)),
     "httpx": (("Client", "send", wrap_httpx_sync), ("AsyncClient", "send", wrap_httpx_async)),
     "requests": (("Session", "send", wrap_requests),),
+    # the Realtime API's websockets (`ws_adapters`)
+    "websockets.sync.connection": (
+        ("Connection", "send", wrap_ws_send_sync),
+        ("Connection", "recv", wrap_ws_recv_sync),
+        ("Connection", "close", wrap_ws_close_sync),
+    ),
+    "websockets.asyncio.connection": (
+        ("Connection", "send", wrap_ws_send_async),
+        ("Connection", "recv", wrap_ws_recv_async),
+        ("Connection", "close", wrap_ws_close_async),
+    ),
 }
 
 _lock = threading.RLock()

@@ -14,7 +14,11 @@ from aisafe_nb.intercept.prices import Usage
 
 #: Characters per token used for every estimate (the usual rule of thumb for English).
 CHARS_PER_TOKEN = 4
-_FINAL_RESPONSE_EVENTS = ("response.completed", "response.incomplete", "response.failed")
+#: Stream events that end a response and carry its usage (Responses API; Realtime's
+#: ``response.done``).
+FINAL_RESPONSE_EVENTS = (
+    "response.completed", "response.incomplete", "response.failed", "response.done"
+)
 
 
 def estimate_tokens(chars: int) -> int:
@@ -27,13 +31,14 @@ def usage_from_payload(payload: Any) -> Usage | None:
     if not isinstance(payload, dict):
         return None
     usage = payload.get("usage")
-    if not isinstance(usage, dict) and payload.get("type") in _FINAL_RESPONSE_EVENTS:
+    if not isinstance(usage, dict) and payload.get("type") in FINAL_RESPONSE_EVENTS:
         response = payload.get("response")
         usage = response.get("usage") if isinstance(response, dict) else None
     if not isinstance(usage, dict):
         return None
     if "input_tokens" in usage:
-        details = usage.get("input_tokens_details") or {}
+        # the Responses API says input_tokens_details, the Realtime API input_token_details
+        details = usage.get("input_tokens_details") or usage.get("input_token_details") or {}
         return Usage(
             input_tokens=_int(usage.get("input_tokens")),
             cached_tokens=_int(details.get("cached_tokens") if isinstance(details, dict) else 0),

@@ -214,16 +214,16 @@ class _Handler(BaseHTTPRequestHandler):
 Events = Iterator[Any]
 
 
-def _text_of(value: Any) -> str:
+def text_of(value: Any) -> str:
     """The text of a message content / input value (string, parts or items)."""
     if isinstance(value, str):
         return value
     if isinstance(value, list):
-        return " ".join(_text_of(v) for v in value)
+        return " ".join(text_of(v) for v in value)
     if isinstance(value, dict):
         for key in ("text", "content", "input"):
             if key in value:
-                return _text_of(value[key])
+                return text_of(value[key])
     return ""
 
 
@@ -232,17 +232,17 @@ def _last_user_text(body: dict[str, Any]) -> str:
     if isinstance(messages, list):
         for message in reversed(messages):
             if isinstance(message, dict) and message.get("role") == "user":
-                return _text_of(message.get("content"))
+                return text_of(message.get("content"))
     if "input" in body:
         items = body["input"]
         if isinstance(items, list):
             users = [i for i in items if isinstance(i, dict) and i.get("role", "user") == "user"]
-            return _text_of(users[-1]) if users else _text_of(items)
-        return _text_of(items)
-    return _text_of(body.get("prompt", ""))
+            return text_of(users[-1]) if users else text_of(items)
+        return text_of(items)
+    return text_of(body.get("prompt", ""))
 
 
-def _tokens(text: str) -> int:
+def token_count(text: str) -> int:
     return max(1, len(text) // 4)
 
 
@@ -255,7 +255,7 @@ def _capped(tokens: int, body: dict[str, Any]) -> int:
     return tokens
 
 
-def _pieces(text: str, size: int) -> list[str]:
+def pieces(text: str, size: int) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), max(1, size))] or [""]
 
 
@@ -266,8 +266,8 @@ def _chat(fake: FakeOpenAI, body: dict[str, Any], stream: bool) -> Events:
     if (body.get("response_format") or {}).get("type") in ("json_object", "json_schema"):
         reply = json.dumps({"text": user})  # JSON mode: the answer is a JSON document
     usage = {
-        "prompt_tokens": _tokens(json.dumps(body.get("messages"))),
-        "completion_tokens": _capped(_tokens(reply), body),
+        "prompt_tokens": token_count(json.dumps(body.get("messages"))),
+        "completion_tokens": _capped(token_count(reply), body),
     }
     usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
     base = {"id": "chatcmpl-fake", "created": int(time.time()), "model": model}
@@ -298,10 +298,10 @@ def _chat(fake: FakeOpenAI, body: dict[str, Any], stream: bool) -> Events:
     if wants_tool:
         call = _tool_call(body, "")
         events.append(delta({"tool_calls": [{"index": 0, **call}]}))
-        for piece in _pieces(arguments, fake.chunk_size):
+        for piece in pieces(arguments, fake.chunk_size):
             events.append(delta({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}))
     else:
-        events.extend(delta({"content": piece}) for piece in _pieces(reply, fake.chunk_size))
+        events.extend(delta({"content": piece}) for piece in pieces(reply, fake.chunk_size))
     events.append(delta({}, "tool_calls" if wants_tool else "stop"))
     options = body.get("stream_options")
     if isinstance(options, dict) and options.get("include_usage"):
@@ -323,7 +323,7 @@ def _tool_call(body: dict[str, Any], arguments: str) -> dict[str, Any]:
 def _responses(fake: FakeOpenAI, body: dict[str, Any], stream: bool) -> Events:
     model = str(body.get("model", "gpt-4o-mini"))
     reply = fake.reply_prefix + _last_user_text(body)
-    n_in, n_out = _tokens(json.dumps(body.get("input"))), _capped(_tokens(reply), body)
+    n_in, n_out = token_count(json.dumps(body.get("input"))), _capped(token_count(reply), body)
     usage = {
         "input_tokens": n_in,
         "output_tokens": n_out,
@@ -380,7 +380,7 @@ def _responses(fake: FakeOpenAI, body: dict[str, Any], stream: bool) -> Events:
             "part": {"type": "output_text", "text": "", "annotations": []},
         },
     )
-    for piece in _pieces(reply, fake.chunk_size):
+    for piece in pieces(reply, fake.chunk_size):
         yield (
             "response.output_text.delta",
             {
@@ -427,7 +427,7 @@ def _embeddings(fake: FakeOpenAI, body: dict[str, Any], stream: bool) -> Events:
         {"object": "embedding", "index": i, "embedding": [0.1, 0.2, float(len(str(x)) % 7)]}
         for i, x in enumerate(items)
     ]
-    tokens = _tokens(json.dumps(inputs))
+    tokens = token_count(json.dumps(inputs))
     yield {
         "object": "list",
         "data": data,
@@ -438,10 +438,10 @@ def _embeddings(fake: FakeOpenAI, body: dict[str, Any], stream: bool) -> Events:
 
 def _completions(fake: FakeOpenAI, body: dict[str, Any], stream: bool) -> Events:
     model = str(body.get("model", "gpt-3.5-turbo-instruct"))
-    reply = fake.reply_prefix + _text_of(body.get("prompt", ""))
+    reply = fake.reply_prefix + text_of(body.get("prompt", ""))
     usage = {
-        "prompt_tokens": _tokens(json.dumps(body.get("prompt"))),
-        "completion_tokens": _capped(_tokens(reply), body),
+        "prompt_tokens": token_count(json.dumps(body.get("prompt"))),
+        "completion_tokens": _capped(token_count(reply), body),
     }
     usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
     base = {
@@ -454,7 +454,7 @@ def _completions(fake: FakeOpenAI, body: dict[str, Any], stream: bool) -> Events
         choice = {"index": 0, "text": reply, "finish_reason": "stop", "logprobs": None}
         yield {**base, "choices": [choice], "usage": usage}
         return
-    for piece in _pieces(reply, fake.chunk_size):
+    for piece in pieces(reply, fake.chunk_size):
         yield (
             None,
             {

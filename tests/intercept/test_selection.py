@@ -6,7 +6,7 @@ import pytest
 
 import aisafe_nb
 from aisafe_nb.intercept.errors import AisafeError
-from aisafe_nb.intercept.guard import Guard, _endpoint
+from aisafe_nb.intercept.guard import Guard, endpoint_of
 from aisafe_nb.policy import Policy
 
 
@@ -21,6 +21,10 @@ def guard(state, monkeypatch):
     [
         ("anything.example", {"user-agent": "OpenAI/Python 3.57.0"}, True),
         ("anything.example", {"x-stainless-lang": "python"}, True),
+        # websocket handshakes carry only the agent, named after the client class
+        ("anything.example", {"user-agent": "AsyncOpenAI/Python 2.54.0"}, True),
+        ("anything.example", {"user-agent": "AzureOpenAI/Python 2.54.0"}, True),
+        ("anything.example", {"user-agent": "NotOpenAIAtAll 1.0"}, False),
         ("api.openai.com", {}, True),
         ("myres.openai.azure.com", {}, True),
         ("llm-proxy.internal.example", {}, True),  # OPENAI_BASE_URL's host
@@ -42,7 +46,7 @@ def test_selects(guard, host, headers, expected):
     ],
 )
 def test_endpoint_names(path, endpoint):
-    assert _endpoint(path) == endpoint
+    assert endpoint_of(path) == endpoint
 
 
 def test_unknown_operator_is_a_clear_error(state):
