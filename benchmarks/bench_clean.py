@@ -11,6 +11,9 @@ fresh copy of the corpus (the copy is not timed). Figures are medians of --round
    Target: faster than nbstripout's strip alone.
    The ``--check`` row reads and strips but writes nothing: the difference to the
    ``--no-redact`` row is the cost of crash-safe writes (temp file, fsync, rename).
+   The floor row (`write_floor.py`) only reads each file and writes its cleaned bytes in
+   place, on all cores, as the other tools write (no temp file, no fsync): what this
+   machine's disk costs any in-place tool before any work is done.
 3. Git filter on one typical notebook (the corpus median size), start to finish, stdin to
    stdout: ``aisafe-nb filter`` vs ``nbstripout`` (its filter mode). Target: < 150 ms.
 
@@ -40,6 +43,8 @@ sys.path.insert(0, str(REPO))
 from benchmarks.corpus import make_corpus  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
+#: The row of `write_floor.py`: read each file and write its cleaned bytes, nothing else.
+FLOOR = "floor: read + write only (-j all)"
 BIN = Path(sys.executable).parent
 
 
@@ -97,9 +102,15 @@ def bench_folder(corpus: Path, files: list[Path], rounds: int, jobs: int | None)
                                                   "."]
         runs["aisafe-nb --no-redact --check"] = [aisafe, "clean", "-q", "--no-redact", "--check",
                                                  *jobs_args, "."]
-    times: dict[str, list[float]] = {name: [] for name in runs}
-    cpu: dict[str, list[float]] = {name: [] for name in runs}
     with tempfile.TemporaryDirectory(prefix="bench-clean-") as tmp:
+        if aisafe:  # the cleaned bytes, for the I/O floor (made once, not timed)
+            cleaned = Path(tmp) / "cleaned"
+            subprocess.run([aisafe, "clean", "-q", "--no-redact", "--output-dir", str(cleaned),
+                            "."], cwd=corpus, check=False)
+            runs[FLOOR] = [sys.executable, str(REPO / "benchmarks" / "write_floor.py"),
+                           str(cleaned)]
+        times: dict[str, list[float]] = {name: [] for name in runs}
+        cpu: dict[str, list[float]] = {name: [] for name in runs}
         for _ in range(rounds):
             for name, cmd in runs.items():  # interleaved: drift hits every tool alike
                 work = Path(tmp) / "work"
