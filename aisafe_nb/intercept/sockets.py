@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from aisafe_nb.intercept.audit import AuditEntry
+from aisafe_nb.intercept.body import BINARY_KEYS
+from aisafe_nb.intercept.jsonwalk import map_strings
 from aisafe_nb.intercept.limits import requested_output_tokens
 from aisafe_nb.intercept.restore import StreamRestorer
 from aisafe_nb.intercept.usage import FINAL_RESPONSE_EVENTS, estimate_tokens
@@ -80,9 +82,8 @@ class SocketSession:
         with self._lock:
             body, scrubbed = self._guard.scrub_message(content, entry)
             self._scrubbed.update(entry.scrubbed)
-            sent = scrubbed or content
-            self._digest.update(sent)
-            self._sent_chars += len(sent)
+            self._digest.update(scrubbed or content)
+            self._sent_chars += _text_chars(body)
             if isinstance(body, dict) and body.get("type") == RESPONSE_CREATE:
                 self._begin_response(body, entry)
         if scrubbed is None:
@@ -154,6 +155,24 @@ class SocketSession:
             if self._call is not None:
                 self._call.finish(reason="connection closed before response.done")
                 self._call = None
+
+
+def _text_chars(body: Any) -> int:
+    """Characters of text in an event, for the input estimate of the next call.
+
+    Audio (base64, under the binary keys) is left out: its length says little about its
+    tokens, and counted as text it would turn a minute of speech into a million tokens and
+    trip any budget. What audio really costs is booked from ``response.done``'s usage.
+    """
+    total = 0
+
+    def count(text: str, key: str | None) -> str:
+        nonlocal total
+        total += len(text)
+        return text
+
+    map_strings(body, count, skip_keys=BINARY_KEYS)
+    return total
 
 
 def _encode(payload: Any, *, like: Message) -> Message:

@@ -37,7 +37,7 @@ class FakeRealtime:
     def __enter__(self) -> FakeRealtime:
         from websockets.sync.server import serve
 
-        self._server = serve(self._handle, "127.0.0.1", 0)
+        self._server = serve(self._handle, "127.0.0.1", 0, max_size=None)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self

@@ -254,3 +254,20 @@ def test_responses_api_over_a_websocket_is_one_call_per_response(
     assert (entry["input_tokens"], entry["output_tokens"]) == (12, 7)
     assert not entry["usage_estimated"]
     assert entry["reason"] is None
+
+
+def test_audio_does_not_count_as_text_in_the_budget_estimate(
+    make_guard: Any, realtime: FakeRealtime, state: Any
+) -> None:
+    """A minute of base64 audio is not a million tokens: the budget check lets the turn go."""
+    make_guard(budget_session=0.5)
+    second_of_audio = "A" * 64_000  # 24 kHz 16-bit mono, base64
+    with _client(realtime).realtime.connect(model=MODEL) as conn:
+        for _ in range(60):
+            conn.input_audio_buffer.append(audio=second_of_audio)
+        conn.input_audio_buffer.commit()
+        conn.response.create()
+        _answer(conn)
+    (entry,) = _audit(state)
+    assert not entry["blocked"]
+    assert entry["cost_usd"] < 0.5
