@@ -134,7 +134,7 @@ class SocketSession:
             if self._restorer is None:
                 self._restorer = StreamRestorer(vault)
             out = self._restorer.process([], event)
-            if len(out) == 1 and out[0][1] is event:
+            if len(out) == 1 and out[0][1] == event:  # nothing restored (audio deltas...)
                 return message
             encoded = [_encode(payload, like=message) for _, payload in out]
             self._ready.extend(encoded[1:])

@@ -271,3 +271,18 @@ def test_audio_does_not_count_as_text_in_the_budget_estimate(
     (entry,) = _audit(state)
     assert not entry["blocked"]
     assert entry["cost_usd"] < 0.5
+
+
+def test_events_with_nothing_to_restore_pass_byte_for_byte(
+    guarded: Any, secrets: dict[str, str]
+) -> None:
+    session = guarded.open_socket("api.openai.com", "/v1/realtime?model=gpt-realtime", {})
+    session.outgoing(json.dumps({"type": "conversation.item.create",
+                                 "item": _user_item(secrets["email"])}))
+    assert guarded.scrubber.vault  # there is something that could be restored
+    audio = json.dumps({"type": "response.output_audio.delta", "item_id": "i",
+                        "delta": "UklGRi4AAABXQVZF" * 500}, separators=(",", ":"))
+    assert session.incoming(audio) is audio
+    text = json.dumps({"type": "response.output_text.delta", "item_id": "i",
+                       "delta": "To <EMAIL_1>."})
+    assert json.loads(session.incoming(text))["delta"] == f"To {secrets['email']}."
