@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +14,7 @@ import openai
 import pytest
 from websockets.sync.client import connect
 
+from aisafe_nb.intercept import install
 from aisafe_nb.intercept.errors import BudgetExceeded, LoopGuardTripped, ScrubError
 from aisafe_nb.testing.fake_realtime import FakeRealtime
 
@@ -286,3 +290,52 @@ def test_events_with_nothing_to_restore_pass_byte_for_byte(
     text = json.dumps({"type": "response.output_text.delta", "item_id": "i",
                        "delta": "To <EMAIL_1>."})
     assert json.loads(session.incoming(text))["delta"] == f"To {secrets['email']}."
+
+
+def test_websockets_imported_after_the_guard_are_patched_on_import(
+    tmp_path: Any, secrets: dict[str, str]
+) -> None:
+    """As in a notebook: %load_ext first; the SDK imports websockets only when it connects."""
+    code = textwrap.dedent(f"""
+        import json, sys
+        from aisafe_nb.policy import Policy
+        from aisafe_nb.intercept.install import guard
+        guard(Policy(state_dir={str(tmp_path)!r}))
+        before = "websockets" in sys.modules
+        import openai
+        from aisafe_nb.testing.fake_realtime import FakeRealtime
+        with FakeRealtime() as server:
+            client = openai.OpenAI(api_key="t", base_url="http://127.0.0.1:9/v1",
+                                   websocket_base_url=server.ws_base_url)
+            with client.realtime.connect(model="gpt-realtime") as conn:
+                conn.conversation.item.create(item={{"type": "message", "role": "user",
+                    "content": [{{"type": "input_text", "text": {secrets['email']!r}}}]}})
+                conn.response.create()
+                text = ""
+                for event in conn:
+                    if event.type == "response.output_text.delta":
+                        text += event.delta
+                    if event.type == "response.done":
+                        break
+        print(json.dumps({{"before": before, "sent": server.received, "text": text}}))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["before"] is False
+    assert secrets["email"] not in "".join(result["sent"])
+    assert result["text"].endswith(secrets["email"])
+
+
+def test_unguard_restores_the_websocket_methods(make_guard: Any) -> None:
+    from websockets.asyncio.connection import Connection as AsyncConnection
+    from websockets.sync.connection import Connection
+
+    originals = {(cls, m): getattr(cls, m) for cls in (Connection, AsyncConnection)
+                 for m in ("send", "recv", "close")}
+    make_guard()
+    for (cls, method), original in originals.items():
+        assert getattr(cls, method).__aisafe_original__ is original
+    install.unguard()
+    for (cls, method), original in originals.items():
+        assert getattr(cls, method) is original
