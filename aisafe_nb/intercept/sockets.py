@@ -28,18 +28,16 @@ import json
 import threading
 import time
 from collections import Counter, deque
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from aisafe_nb.intercept.audit import AuditEntry
 from aisafe_nb.intercept.body import BINARY_KEYS
+from aisafe_nb.intercept.guard import Call, Guard, endpoint_of
 from aisafe_nb.intercept.jsonwalk import map_strings
 from aisafe_nb.intercept.limits import requested_output_tokens
 from aisafe_nb.intercept.restore import StreamRestorer
 from aisafe_nb.intercept.usage import FINAL_RESPONSE_EVENTS, estimate_tokens
-
-if TYPE_CHECKING:
-    from aisafe_nb.intercept.guard import Call, Guard
 
 #: The client event that asks the model to answer: one call each (the Realtime API's, and
 #: the Responses API's over a websocket, which carries the whole request).
@@ -52,8 +50,6 @@ class SocketSession:
     """One guarded websocket connection to an AI API. Thread-safe."""
 
     def __init__(self, guard: Guard, host: str, path: str) -> None:
-        from aisafe_nb.intercept.guard import endpoint_of
-
         self._guard = guard
         self.host = host
         parts = urlsplit(path)
@@ -109,8 +105,6 @@ class SocketSession:
             # ``max_output_tokens``, or the default when unset or "inf"
             output_tokens=requested_output_tokens(options, self.endpoint),
         )
-        from aisafe_nb.intercept.guard import Call
-
         self._call = Call(self._guard, entry, input_tokens, reserved)
 
     # --- server events ---
