@@ -39,24 +39,33 @@ class ResponseError(AisafeError):
     """The API answered with a body the guard could not read (malformed or truncated)."""
 
 
-_SDK_VARIANTS: dict[type[AisafeError], type[AisafeError]] = {}
+#: The base error class of each SDK the guard serves (module, class): an error that is one
+#: of these is re-raised by that SDK unchanged.
+SDK_ERRORS = (("openai", "OpenAIError"), ("anthropic", "AnthropicError"))
+
+_SDK_VARIANTS: dict[tuple[type[AisafeError], tuple[type, ...]], type[AisafeError]] = {}
 
 
 def for_sdk(exc: AisafeError) -> AisafeError:
-    """`exc` as an instance that is also an ``openai.OpenAIError``, when openai is loaded.
+    """`exc` as an instance that is also each loaded SDK's base error (``openai.OpenAIError``,
+    ``anthropic.AnthropicError``).
 
-    openai 1.x/2.x retry any other exception raised while sending and then hide it behind
-    ``APIConnectionError: Connection error.``; an ``OpenAIError`` is re-raised unchanged,
+    The SDKs retry any other exception raised while sending and then hide it behind
+    ``APIConnectionError: Connection error.``; their own error type is re-raised unchanged,
     so the user sees our one-line message at once. ``except aisafe_nb.ScrubError`` still
-    works: the variant subclasses the original class. openai is never imported for this.
+    works: the variant subclasses the original class. No SDK is ever imported for this.
     """
-    sdk = sys.modules.get("openai")
-    base = getattr(sdk, "OpenAIError", None)
-    if not isinstance(base, type) or isinstance(exc, base):
+    bases: list[type] = []
+    for module, name in SDK_ERRORS:
+        base = getattr(sys.modules.get(module), name, None)
+        if isinstance(base, type) and not isinstance(exc, base):
+            bases.append(base)
+    if not bases:
         return exc
     cls = type(exc)
-    variant = _SDK_VARIANTS.get(cls)
+    key = (cls, tuple(bases))
+    variant = _SDK_VARIANTS.get(key)
     if variant is None:
-        variant = type(cls.__name__, (cls, base), {"__module__": cls.__module__})
-        _SDK_VARIANTS[cls] = variant
+        variant = type(cls.__name__, (cls, *bases), {"__module__": cls.__module__})
+        _SDK_VARIANTS[key] = variant
     return variant(*exc.args)

@@ -81,7 +81,7 @@ class Call:
         """Read usage and model from an answer body or one stream event."""
         usage = usage_from_payload(payload)
         if usage is not None:
-            self._usage = usage
+            self._usage = usage if self._usage is None else self._usage.merged(usage)
         model = model_from_payload(payload)
         if model and not self.entry.model:
             self.entry.model = model

@@ -37,6 +37,19 @@ class Usage:
     output_tokens: int = 0
     estimated: bool = False
 
+    def merged(self, later: Usage) -> Usage:
+        """This usage and a later report of the same call, for streams that report in parts.
+
+        Every count a stream reports is cumulative (Anthropic: input tokens in its first
+        event, output tokens so far in later ones), so the larger of each is the total.
+        """
+        return Usage(
+            max(self.input_tokens, later.input_tokens),
+            max(self.cached_tokens, later.cached_tokens),
+            max(self.output_tokens, later.output_tokens),
+            self.estimated and later.estimated,
+        )
+
 
 class PriceTable:
     """Maps a model name to its `Price`; unknown models get `default` and one warning."""

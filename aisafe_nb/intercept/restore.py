@@ -1,13 +1,15 @@
 """Put personal data back into what the user receives: JSON answers and SSE streams.
 
 The model only ever saw placeholders such as ``<EMAIL_1>``; the user should see their own
-data. Whole answers are restored string by string after parsing, so the JSON stays valid
-whatever the value contains. Streams are restored event by event; a placeholder split
-across two events (``<EMA`` + ``IL_1>``) is held back until it is complete, and held text
-is sent as an extra event of the same shape, so the SDK still parses a valid stream.
-Tool-call ``arguments`` are JSON inside a string, so values restored there are escaped;
-so is every text of an answer in JSON mode (``response_format``/``text.format`` asking
-for JSON), whose content the SDK parses as JSON.
+data. OpenAI's stream shapes (chat chunks, ``*.delta`` events) and Anthropic's
+(``content_block_delta``) are restored alike. Whole answers are restored string by string
+after parsing, so the JSON stays valid whatever the value contains. Streams are restored
+event by event; a placeholder split across two events (``<EMA`` + ``IL_1>``) is held back
+until it is complete, and held text is sent as an extra event of the same shape, so the
+SDK still parses a valid stream. Tool-call ``arguments`` (and Anthropic's tool input) are
+JSON inside a string, so values restored there are escaped; so is every text of an answer
+in JSON mode (``response_format``/``text.format`` asking for JSON), whose content the SDK
+parses as JSON.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ _PARTIAL_TAIL = re.compile(r"<(?:[A-Z][A-Z0-9_]*)?$")
 #: Longest text held back: a placeholder is never longer than this.
 MAX_HOLD = 64
 #: Keys whose string values are JSON documents (restored values must be JSON-escaped).
-JSON_STRING_KEYS = frozenset({"arguments"})
+JSON_STRING_KEYS = frozenset({"arguments", "partial_json"})
+#: The text fields of an Anthropic ``content_block_delta`` (text, thinking, tool input).
+_BLOCK_DELTA_FIELDS = ("text", "thinking", "partial_json")
 
 
 def restore_text(text: str, vault: Mapping[str, str], *, escape: bool = False) -> str:
@@ -101,6 +105,8 @@ class StreamRestorer:
                 "delta": self._push(key, payload["delta"], build, other_lines, escape),
             }
             return [(other_lines, payload)]
+        if kind == "content_block_delta" and isinstance(payload.get("delta"), dict):
+            return [(other_lines, self._block_delta(other_lines, payload, payload["delta"]))]
         return [
             *self._flush(None),
             (other_lines, restore_json(payload, self.vault, escape_all=self.escape_all)),
@@ -114,6 +120,28 @@ class StreamRestorer:
     def finish(self) -> list[Event]:
         """Held text of every channel, as final events."""
         return self._flush(None)
+
+    # --- Anthropic's Messages API ---
+
+    def _block_delta(
+        self, lines: list[bytes], payload: dict[str, Any], delta: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A ``content_block_delta``: text, thinking, or tool input (JSON, so escaped).
+
+        Held text is released by the next event of another kind (``content_block_stop``
+        comes right after a block's last delta), through the generic flush.
+        """
+        field = next((f for f in _BLOCK_DELTA_FIELDS if isinstance(delta.get(f), str)), None)
+        if field is None:
+            restored: dict[str, Any] = restore_json(payload, self.vault, escape_all=self.escape_all)
+            return restored
+
+        def build(held: str, template: dict[str, Any] = payload) -> Any:
+            return {**template, "delta": {**template["delta"], field: held}}
+
+        text = self._push(("block", payload.get("index"), field), delta[field], build, lines,
+                          escape=field == "partial_json")
+        return {**payload, "delta": {**delta, field: text}}
 
     # --- chat and legacy completions ---
 

@@ -15,7 +15,8 @@ from aisafe_nb.intercept.prices import Usage
 #: Characters per token used for every estimate (the usual rule of thumb for English).
 CHARS_PER_TOKEN = 4
 #: Stream events that end a response and carry its usage (Responses API; Realtime's
-#: ``response.done``).
+#: ``response.done``). Anthropic's streams report usage in ``message_start`` (input) and
+#: ``message_delta`` (output so far): `Usage.merged` puts the parts together.
 FINAL_RESPONSE_EVENTS = (
     "response.completed", "response.incomplete", "response.failed", "response.done"
 )
@@ -31,17 +32,23 @@ def usage_from_payload(payload: Any) -> Usage | None:
     if not isinstance(payload, dict):
         return None
     usage = payload.get("usage")
-    if not isinstance(usage, dict) and payload.get("type") in FINAL_RESPONSE_EVENTS:
-        response = payload.get("response")
-        usage = response.get("usage") if isinstance(response, dict) else None
+    if not isinstance(usage, dict):
+        kind = payload.get("type")
+        holder = (payload.get("response") if kind in FINAL_RESPONSE_EVENTS
+                  else payload.get("message") if kind == "message_start" else None)
+        usage = holder.get("usage") if isinstance(holder, dict) else None
     if not isinstance(usage, dict):
         return None
-    if "input_tokens" in usage:
+    if "input_tokens" in usage or "output_tokens" in usage:
         # the Responses API says input_tokens_details, the Realtime API input_token_details
         details = usage.get("input_tokens_details") or usage.get("input_token_details") or {}
+        # Anthropic counts cache reads and writes apart from input_tokens
+        cache_read = _int(usage.get("cache_read_input_tokens"))
+        cache_write = _int(usage.get("cache_creation_input_tokens"))
         return Usage(
-            input_tokens=_int(usage.get("input_tokens")),
-            cached_tokens=_int(details.get("cached_tokens") if isinstance(details, dict) else 0),
+            input_tokens=_int(usage.get("input_tokens")) + cache_read + cache_write,
+            cached_tokens=cache_read + _int(
+                details.get("cached_tokens") if isinstance(details, dict) else 0),
             output_tokens=_int(usage.get("output_tokens")),
         )
     details = usage.get("prompt_tokens_details") or {}

@@ -2,10 +2,11 @@
 
 `FakeOpenAI` listens on 127.0.0.1 (a free port) in a background thread, records every
 request it receives, and answers like the OpenAI API: chat completions (plain, streamed
-with or without usage, tool calls), the Responses API (plain and streamed), embeddings
-and legacy completions. Answers echo the last user text, so a test can check that the
-server saw placeholders while the user sees their data restored. Failure modes (HTTP
-errors, malformed JSON, truncated bodies and streams) test the unhappy paths.
+with or without usage, tool calls), the Responses API (plain and streamed), embeddings,
+legacy completions, and Anthropic's Messages API. Answers echo the last user text, so a
+test can check that the server saw placeholders while the user sees their data restored.
+Failure modes (HTTP errors, malformed JSON, truncated bodies and streams) test the unhappy
+paths.
 
 Run it for a demo: ``python -m aisafe_nb.testing.fake_openai --port 8765``.
 """
@@ -469,6 +470,35 @@ def _completions(fake: FakeOpenAI, body: dict[str, Any], stream: bool) -> Events
     yield None, "[DONE]"
 
 
+def _messages(fake: FakeOpenAI, body: dict[str, Any], stream: bool) -> Events:
+    """Anthropic's Messages API (``/v1/messages``), which the guard covers as well."""
+    model = str(body.get("model", "claude-sonnet-4-5"))
+    reply = fake.reply_prefix + _last_user_text(body)
+    n_in = token_count(json.dumps(body.get("messages")))
+    n_out = min(token_count(reply), int(body.get("max_tokens") or 1024))
+    usage = {"input_tokens": n_in, "output_tokens": n_out, "cache_read_input_tokens": 0,
+             "cache_creation_input_tokens": 0}
+    message = {"id": "msg_fake", "type": "message", "role": "assistant", "model": model,
+               "content": [{"type": "text", "text": reply}], "stop_reason": "end_turn",
+               "stop_sequence": None, "usage": usage}
+    if not stream:
+        yield message
+        return
+    start = {**message, "content": [], "stop_reason": None,
+             "usage": {**usage, "output_tokens": 1}}
+    yield "message_start", {"type": "message_start", "message": start}
+    yield "content_block_start", {"type": "content_block_start", "index": 0,
+                                  "content_block": {"type": "text", "text": ""}}
+    for piece in pieces(reply, fake.chunk_size):
+        yield "content_block_delta", {"type": "content_block_delta", "index": 0,
+                                      "delta": {"type": "text_delta", "text": piece}}
+    yield "content_block_stop", {"type": "content_block_stop", "index": 0}
+    yield "message_delta", {"type": "message_delta",
+                            "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                            "usage": {"output_tokens": n_out}}
+    yield "message_stop", {"type": "message_stop"}
+
+
 def _as_events(fn: Any) -> Any:
     """Non-stream answers are bare payloads; streamed ones are (event name, payload)."""
 
@@ -484,6 +514,7 @@ _ROUTES = {
     "/responses": _as_events(_responses),
     "/embeddings": _as_events(_embeddings),
     "/completions": _as_events(_completions),
+    "/messages": _as_events(_messages),
 }
 
 

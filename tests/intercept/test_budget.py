@@ -12,6 +12,7 @@ from aisafe_nb.intercept.errors import LoopGuardTripped
 from aisafe_nb.intercept.ledger import Ledger, Totals
 from aisafe_nb.intercept.limits import LoopGuard, check_budget, requested_output_tokens
 from aisafe_nb.intercept.prices import Price, PriceTable, Usage
+from aisafe_nb.intercept.usage import usage_from_payload
 from aisafe_nb.policy import Policy
 
 MODEL = "gpt-4o-mini"
@@ -188,3 +189,34 @@ def test_booking_happens_off_thread_but_is_never_lost(fake, make_guard, state):
     booked = sum(e["cost_usd"] for e in guard.audit.tail(100))
     assert sum(data["days"].values()) == pytest.approx(booked)
     assert guard._reserved == pytest.approx(0.0)  # every reservation released once booked
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        # chat completions; the Responses API's final event; Realtime's response.done
+        ({"usage": {"prompt_tokens": 9, "completion_tokens": 4,
+                    "prompt_tokens_details": {"cached_tokens": 2}}}, Usage(9, 2, 4)),
+        ({"type": "response.completed", "response": {"usage": {
+            "input_tokens": 9, "output_tokens": 4, "input_tokens_details": {"cached_tokens": 2}}}},
+         Usage(9, 2, 4)),
+        ({"type": "response.done", "response": {"usage": {
+            "input_tokens": 9, "output_tokens": 4, "input_token_details": {"cached_tokens": 2}}}},
+         Usage(9, 2, 4)),
+        # Anthropic: cache reads and writes are counted apart from input_tokens
+        ({"usage": {"input_tokens": 5, "output_tokens": 4, "cache_read_input_tokens": 2,
+                    "cache_creation_input_tokens": 3}}, Usage(10, 2, 4)),
+        ({"type": "message_start", "message": {"usage": {"input_tokens": 7, "output_tokens": 1}}},
+         Usage(7, 0, 1)),
+        ({"type": "message_delta", "usage": {"output_tokens": 30}}, Usage(0, 0, 30)),
+        ({"type": "content_block_delta", "delta": {"text": "hi"}}, None),
+    ],
+)
+def test_usage_from_each_api(payload, expected):
+    assert usage_from_payload(payload) == expected
+
+
+def test_usage_reported_in_parts_adds_up():
+    """Anthropic's stream: input tokens first, output tokens (cumulative) later."""
+    start, later, last = Usage(7, 0, 1), Usage(0, 0, 12), Usage(0, 0, 30)
+    assert start.merged(later).merged(last) == Usage(7, 0, 30)

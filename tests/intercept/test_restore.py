@@ -100,6 +100,31 @@ def test_responses_stream_events():
     assert out[-1][1]["text"] == f"to {VAULT['<EMAIL_1>']}!"
 
 
+def test_anthropic_block_deltas_text_and_tool_input():
+    """content_block_delta: text restored as text, tool input (JSON) restored JSON-escaped,
+    and text held at a block's end released before its content_block_stop."""
+    restorer = StreamRestorer(VAULT)
+    lines = [b"event: content_block_delta"]
+
+    def delta(index, kind, field, piece):
+        return {"type": "content_block_delta", "index": index,
+                "delta": {"type": kind, field: piece}}
+
+    out = []
+    for piece in ["Hi <PERSON", "_NAME_1>, <EM"]:
+        out += restorer.process(lines, delta(0, "text_delta", "text", piece))
+    out += restorer.process([b"event: content_block_stop"],
+                            {"type": "content_block_stop", "index": 0})
+    for piece in ['{"to": "<PER', 'SON_NAME_1>"}']:
+        out += restorer.process(lines, delta(1, "input_json_delta", "partial_json", piece))
+    text = "".join(p["delta"]["text"] for _, p in out if p.get("index") == 0 and "delta" in p)
+    assert text == f"Hi {VAULT['<PERSON_NAME_1>']}, <EM"
+    stop = next(i for i, (_, p) in enumerate(out) if p["type"] == "content_block_stop")
+    assert out[stop - 1] == (lines, delta(0, "text_delta", "text", "<EM"))  # held, then released
+    tool_input = "".join(p["delta"]["partial_json"] for _, p in out if p.get("index") == 1)
+    assert json.loads(tool_input) == {"to": VAULT["<PERSON_NAME_1>"]}
+
+
 def test_memo_scrubber_reuses_results_and_keeps_placeholders():
     from aisafe_nb.intercept.memo import MemoScrubber
     from aisafe_nb.scrub import Scrubber
