@@ -9,6 +9,7 @@ guard), and how is the answer accounted and restored. It imports no HTTP library
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -48,9 +49,13 @@ _SCRUBBER_OPERATORS = ("placeholder", "redact", "mask", "hash", "allow")
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
-def _default_hosts() -> tuple[str, ...]:
+@functools.cache
+def _selection_data() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The AI hosts and SDK agent prefixes of ``data/hosts.toml``."""
     text = resources.files("aisafe_nb.intercept").joinpath("data/hosts.toml").read_text()
-    return tuple(str(h).lower() for h in tomllib.loads(text).get("hosts", []))
+    data = tomllib.loads(text)
+    return (tuple(str(h).lower() for h in data.get("hosts", [])),
+            tuple(str(a) for a in data.get("agents", [])))
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +188,7 @@ class Guard:
         )
         self.ledger = Ledger(self.state_dir, self.session_id)
         self.audit = AuditLog(self.state_dir)
-        hosts = set(_default_hosts()) | {h.lower() for h in policy.ai_hosts}
+        hosts = set(_selection_data()[0]) | {h.lower() for h in policy.ai_hosts}
         for var in ("OPENAI_BASE_URL", "AZURE_OPENAI_ENDPOINT"):
             host = urlsplit(os.environ.get(var, "")).hostname
             if host:
@@ -203,13 +208,14 @@ class Guard:
     # --- selection ---
 
     def selects(self, host: str, headers: Mapping[str, str]) -> bool:
-        """True for requests of the OpenAI SDK (any host) and for configured AI hosts."""
+        """True for requests of an AI SDK (OpenAI's, Anthropic's, Google's: any host) and for
+        configured AI hosts."""
         # "OpenAI/Python 3.1", and the other clients' "AsyncOpenAI/", "AzureOpenAI/"...: a
         # websocket handshake carries the agent but none of the x-stainless headers
         agent = headers.get("user-agent", "")
-        if agent.partition("/")[0].endswith("OpenAI") or any(
-            k.lower().startswith("x-stainless-") for k in headers
-        ):
+        if agent.partition("/")[0].endswith("OpenAI") or agent.startswith(_selection_data()[1]):
+            return True
+        if any(k.lower().startswith("x-stainless-") for k in headers):
             return True
         host = host.lower()
         return host in self._hosts or any(
@@ -254,6 +260,11 @@ class Guard:
             if isinstance(body, dict):
                 entry.model = body.get("model") if isinstance(body.get("model"), str) else None
                 entry.stream = body.get("stream") is True
+            # Gemini names the model and the streaming in the path: models/<model>:<method>
+            model, _, method = parts.path.rpartition("/models/")[2].partition(":")
+            if method:
+                entry.model = entry.model or model
+                entry.stream = entry.stream or method.startswith("stream")
             sent = new_content or content
             reserved = self._admit(
                 entry,

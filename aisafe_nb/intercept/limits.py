@@ -24,15 +24,23 @@ _OUTPUT_LIMIT_KEYS = ("max_completion_tokens", "max_tokens", "max_output_tokens"
 
 def requested_output_tokens(body: object, endpoint: str) -> int:
     """The output limit a request body asks for, or the default when it sets none."""
-    if endpoint.endswith("/embeddings"):
+    if endpoint.endswith(("/embeddings", ":embedContent", ":batchEmbedContents")):
         return 0
     if isinstance(body, dict):
+        config = body.get("generationConfig")  # Gemini
+        if isinstance(config, dict) and _int(config.get("maxOutputTokens")):
+            return _int(config.get("maxOutputTokens")) * max(1, _int(config.get("candidateCount")))
         for key in _OUTPUT_LIMIT_KEYS:
             value = body.get(key)
             if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
                 n = body.get("n")
                 return value * (n if isinstance(n, int) and n > 0 else 1)
     return DEFAULT_MAX_OUTPUT
+
+
+def _int(value: object) -> int:
+    """`value` when it is a positive int (not a bool), else 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def usd(amount: float) -> str:

@@ -1,15 +1,15 @@
 """Put personal data back into what the user receives: JSON answers and SSE streams.
 
 The model only ever saw placeholders such as ``<EMAIL_1>``; the user should see their own
-data. OpenAI's stream shapes (chat chunks, ``*.delta`` events) and Anthropic's
-(``content_block_delta``) are restored alike. Whole answers are restored string by string
-after parsing, so the JSON stays valid whatever the value contains. Streams are restored
-event by event; a placeholder split across two events (``<EMA`` + ``IL_1>``) is held back
-until it is complete, and held text is sent as an extra event of the same shape, so the
-SDK still parses a valid stream. Tool-call ``arguments`` (and Anthropic's tool input) are
-JSON inside a string, so values restored there are escaped; so is every text of an answer
-in JSON mode (``response_format``/``text.format`` asking for JSON), whose content the SDK
-parses as JSON.
+data. OpenAI's stream shapes (chat chunks, ``*.delta`` events), Anthropic's
+(``content_block_delta``) and Gemini's (``candidates`` chunks) are restored alike. Whole
+answers are restored string by string after parsing, so the JSON stays valid whatever the
+value contains. Streams are restored event by event; a placeholder split across two events
+(``<EMA`` + ``IL_1>``) is held back until it is complete, and held text is sent as an
+extra event of the same shape, so the SDK still parses a valid stream. Tool-call
+``arguments`` (and Anthropic's tool input) are JSON inside a string, so values restored
+there are escaped; so is every text of an answer in JSON mode (``response_format``/
+``text.format`` asking for JSON), whose content the SDK parses as JSON.
 """
 
 from __future__ import annotations
@@ -83,6 +83,9 @@ class StreamRestorer:
         choices = payload.get("choices")
         if isinstance(choices, list):
             return self._chat(other_lines, payload, choices)
+        candidates = payload.get("candidates")
+        if isinstance(candidates, list):
+            return self._gemini(other_lines, payload, candidates)
         kind = payload.get("type")
         if (
             isinstance(kind, str)
@@ -142,6 +145,48 @@ class StreamRestorer:
         text = self._push(("block", payload.get("index"), field), delta[field], build, lines,
                           escape=field == "partial_json")
         return {**payload, "delta": {**delta, field: text}}
+
+    # --- Gemini (generateContent chunks) ---
+
+    def _gemini(
+        self, lines: list[bytes], payload: dict[str, Any], candidates: list[Any]
+    ) -> list[Event]:
+        """Each chunk carries every candidate's next text parts; a finished candidate
+        (``finishReason``) releases its held text as one more chunk."""
+        head = restore_json({k: v for k, v in payload.items() if k != "candidates"}, self.vault)
+        out: list[Any] = []
+        after: list[Event] = []
+        for position, candidate in enumerate(candidates):
+            content = candidate.get("content") if isinstance(candidate, dict) else None
+            parts = content.get("parts") if isinstance(content, dict) else None
+            if not (isinstance(content, dict) and isinstance(parts, list)):
+                out.append(restore_json(candidate, self.vault, escape_all=self.escape_all))
+                continue
+            index = candidate.get("index", position)
+            new_parts = [self._gemini_part(lines, payload, index, part) for part in parts]
+            rest = {k: v for k, v in candidate.items() if k != "content"}
+            out.append({**restore_json(rest, self.vault), "content": {**content,
+                                                                      "parts": new_parts}})
+            if candidate.get("finishReason"):
+                after.extend(self._flush(("gemini", index)))
+        return [(lines, {**head, "candidates": out}), *after]
+
+    def _gemini_part(
+        self, lines: list[bytes], payload: dict[str, Any], index: Any, part: Any
+    ) -> Any:
+        if not (isinstance(part, dict) and isinstance(part.get("text"), str)):
+            return restore_json(part, self.vault, escape_all=self.escape_all)
+        thought = bool(part.get("thought"))
+        model = payload.get("modelVersion")
+
+        def build(held: str) -> Any:
+            piece = {"text": held, **({"thought": True} if thought else {})}
+            return {"candidates": [{"index": index, "content": {"role": "model",
+                                                                "parts": [piece]}}],
+                    **({"modelVersion": model} if model else {})}
+
+        key = ("gemini", index, "thought" if thought else "text")
+        return {**part, "text": self._push(key, part["text"], build, lines)}
 
     # --- chat and legacy completions ---
 

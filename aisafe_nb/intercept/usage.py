@@ -31,6 +31,15 @@ def usage_from_payload(payload: Any) -> Usage | None:
     """Usage in a JSON answer or one stream event, or None when it carries none."""
     if not isinstance(payload, dict):
         return None
+    gemini = payload.get("usageMetadata")
+    if isinstance(gemini, dict):
+        return Usage(
+            input_tokens=_int(gemini.get("promptTokenCount")),
+            cached_tokens=_int(gemini.get("cachedContentTokenCount")),
+            # thinking tokens are billed as output
+            output_tokens=_int(gemini.get("candidatesTokenCount"))
+            + _int(gemini.get("thoughtsTokenCount")),
+        )
     usage = payload.get("usage")
     if not isinstance(usage, dict):
         kind = payload.get("type")
@@ -63,7 +72,7 @@ def model_from_payload(payload: Any) -> str | None:
     """The model an answer or stream event names, if any."""
     if not isinstance(payload, dict):
         return None
-    model = payload.get("model")
+    model = payload.get("model") or payload.get("modelVersion")  # Gemini: modelVersion
     if not isinstance(model, str):
         response = payload.get("response")
         model = response.get("model") if isinstance(response, dict) else None

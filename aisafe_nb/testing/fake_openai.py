@@ -3,10 +3,10 @@
 `FakeOpenAI` listens on 127.0.0.1 (a free port) in a background thread, records every
 request it receives, and answers like the OpenAI API: chat completions (plain, streamed
 with or without usage, tool calls), the Responses API (plain and streamed), embeddings,
-legacy completions, and Anthropic's Messages API. Answers echo the last user text, so a
-test can check that the server saw placeholders while the user sees their data restored.
-Failure modes (HTTP errors, malformed JSON, truncated bodies and streams) test the unhappy
-paths.
+legacy completions, Anthropic's Messages API and Gemini's generateContent. Answers echo
+the last user text, so a test can check that the server saw placeholders while the user
+sees their data restored. Failure modes (HTTP errors, malformed JSON, truncated bodies and
+streams) test the unhappy paths.
 
 Run it for a demo: ``python -m aisafe_nb.testing.fake_openai --port 8765``.
 """
@@ -154,7 +154,11 @@ class _Handler(BaseHTTPRequestHandler):
         if not isinstance(body, dict):
             self._json(400, {"error": {"message": "body must be JSON", "type": "invalid_request"}})
             return
-        route = self.path.split("?", 1)[0].removeprefix("/v1")
+        route = self.path.split("?", 1)[0].removeprefix("/v1beta").removeprefix("/v1")
+        if route.startswith("/models/") and ":" in route:  # Gemini: /models/<model>:<method>
+            model, _, method = route.removeprefix("/models/").partition(":")
+            body = {**body, "model": model, "stream": method == "streamGenerateContent"}
+            route = "/models:generateContent"
         answer = _ROUTES.get(route)
         if answer is None:
             self._json(404, {"error": {"message": f"no route {route}", "type": "not_found"}})
@@ -499,6 +503,33 @@ def _messages(fake: FakeOpenAI, body: dict[str, Any], stream: bool) -> Events:
     yield "message_stop", {"type": "message_stop"}
 
 
+def _gemini(fake: FakeOpenAI, body: dict[str, Any], stream: bool) -> Events:
+    """Google's Gemini API (``models/<model>:generateContent``, streamed with ``alt=sse``)."""
+    contents = body.get("contents") or []
+    users = [c for c in contents if isinstance(c, dict) and c.get("role", "user") == "user"]
+    reply = fake.reply_prefix + (text_of(users[-1].get("parts")) if users else "")
+    n_in = token_count(json.dumps(contents))
+    n_out = token_count(reply)
+
+    def chunk(text: str, *, last: bool, prompt: int, out: int) -> dict[str, Any]:
+        candidate: dict[str, Any] = {"content": {"role": "model", "parts": [{"text": text}]},
+                                     "index": 0}
+        if last:
+            candidate["finishReason"] = "STOP"
+        return {"candidates": [candidate], "modelVersion": body["model"],
+                "usageMetadata": {"promptTokenCount": prompt, "candidatesTokenCount": out,
+                                  "totalTokenCount": prompt + out}}
+
+    if not stream:
+        yield chunk(reply, last=True, prompt=n_in, out=n_out)
+        return
+    parts = pieces(reply, fake.chunk_size)
+    for number, piece in enumerate(parts, 1):
+        last = number == len(parts)
+        # like Gemini, every chunk reports usage so far
+        yield chunk(piece, last=last, prompt=n_in, out=n_out if last else number)
+
+
 def _as_events(fn: Any) -> Any:
     """Non-stream answers are bare payloads; streamed ones are (event name, payload)."""
 
@@ -515,6 +546,7 @@ _ROUTES = {
     "/embeddings": _as_events(_embeddings),
     "/completions": _as_events(_completions),
     "/messages": _as_events(_messages),
+    "/models:generateContent": _as_events(_gemini),
 }
 
 

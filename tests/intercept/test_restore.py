@@ -125,6 +125,26 @@ def test_anthropic_block_deltas_text_and_tool_input():
     assert json.loads(tool_input) == {"to": VAULT["<PERSON_NAME_1>"]}
 
 
+def test_gemini_chunks_restored_and_held_text_released_at_finish():
+    restorer = StreamRestorer(VAULT)
+
+    def chunk(text, finish=None):
+        candidate = {"index": 0, "content": {"role": "model", "parts": [{"text": text}]}}
+        if finish:
+            candidate["finishReason"] = finish
+        return {"candidates": [candidate], "modelVersion": "gemini-x"}
+
+    out = []
+    for piece, finish in [("Hi <EMA", None), ("IL_1> <", "STOP")]:
+        out += restorer.process([], chunk(piece, finish))
+    texts = [p["candidates"][0]["content"]["parts"][0]["text"] for _, p in out]
+    assert "".join(texts) == f"Hi {VAULT['<EMAIL_1>']} <"
+    # the "<" held at the finishing chunk comes right after it, as one more chunk
+    assert out[1][1]["candidates"][0]["finishReason"] == "STOP"
+    assert texts[-1] == "<"
+    assert not restorer.holding
+
+
 def test_memo_scrubber_reuses_results_and_keeps_placeholders():
     from aisafe_nb.intercept.memo import MemoScrubber
     from aisafe_nb.scrub import Scrubber

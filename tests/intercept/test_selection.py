@@ -25,6 +25,9 @@ def guard(state, monkeypatch):
         ("anything.example", {"user-agent": "AsyncOpenAI/Python 2.54.0"}, True),
         ("anything.example", {"user-agent": "AzureOpenAI/Python 2.54.0"}, True),
         ("anything.example", {"user-agent": "NotOpenAIAtAll 1.0"}, False),
+        # other SDKs: Google's by its agent, Anthropic's by the x-stainless headers
+        ("anything.example", {"user-agent": "google-genai-sdk/3.6.1 gl-python/3.11"}, True),
+        ("generativelanguage.googleapis.com", {}, True),
         ("api.openai.com", {}, True),
         ("myres.openai.azure.com", {}, True),
         ("llm-proxy.internal.example", {}, True),  # OPENAI_BASE_URL's host
