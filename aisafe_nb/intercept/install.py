@@ -1,9 +1,10 @@
 """Install and remove the API guard: ``guard(policy)`` and ``unguard()``.
 
 The guard wraps ``send`` of ``httpx2.Client``/``AsyncClient`` (openai 3.x),
-``httpx.Client``/``AsyncClient`` (openai 1.x and 2.x) and ``requests.Session`` (openai
-0.x, raw calls), and ``send``/``recv``/``close`` of the ``websockets`` connections (the
-Realtime API). It never imports them: importing ``openai`` costs about 0.8 s and
+``httpx.Client``/``AsyncClient`` (openai 1.x and 2.x), ``requests.Session`` (openai
+0.x, raw calls) and ``aiohttp.ClientSession._request`` (google-genai's async client), and
+``send``/``recv``/``close`` of the ``websockets`` connections (the Realtime API).
+It never imports them: importing ``openai`` costs about 0.8 s and
 ``%load_ext`` must stay fast. Libraries already imported are patched at once; the
 others are patched the moment they are first imported, by a finder on ``sys.meta_path``.
 A finder was chosen over re-checking ``sys.modules`` on every cell because it also works
@@ -23,6 +24,7 @@ from types import ModuleType
 from typing import Any
 
 from aisafe_nb.intercept.adapters import wrap_httpx_async, wrap_httpx_sync, wrap_requests
+from aisafe_nb.intercept.aio_adapters import wrap_aiohttp_request
 from aisafe_nb.intercept.guard import Guard
 from aisafe_nb.intercept.ws_adapters import (
     wrap_ws_close_async,
@@ -41,6 +43,8 @@ TARGETS: dict[str, tuple[tuple[str, str, Wrapper], ...]] = {
     "httpx2": (("Client", "send", wrap_httpx_sync), ("AsyncClient", "send", wrap_httpx_async)),
     "httpx": (("Client", "send", wrap_httpx_sync), ("AsyncClient", "send", wrap_httpx_async)),
     "requests": (("Session", "send", wrap_requests),),
+    # google-genai's async client, openai 0.x's acreate, aiohttp code (`aio_adapters`)
+    "aiohttp.client": (("ClientSession", "_request", wrap_aiohttp_request),),
     # the Realtime API's websockets (`ws_adapters`)
     "websockets.sync.connection": (
         ("Connection", "send", wrap_ws_send_sync),
