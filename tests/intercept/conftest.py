@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,3 +72,29 @@ def assert_clean(server: FakeOpenAI, secrets: dict[str, str]) -> None:
     for body in server.bodies():
         for label, value in secrets.items():
             assert value not in body, f"{label} reached the server"
+
+
+def audit_entries(state: Path) -> list[dict[str, Any]]:
+    """The audit log's lines, parsed (the guard's state folder is `state`)."""
+    return [json.loads(line) for line in (state / "audit.jsonl").read_text().splitlines()]
+
+
+def assert_booked(entry: dict[str, Any], *, model: str, prices: tuple[float, float]) -> None:
+    """`entry` was booked from the usage the answer reported, at `prices` (input, output:
+    USD per 1M tokens, the shipped table's row for `model`)."""
+    assert entry["model"] == model
+    assert entry["input_tokens"] > 0
+    assert entry["output_tokens"] > 0
+    assert not entry["usage_estimated"]
+    assert entry["cost_usd"] == pytest.approx(
+        (entry["input_tokens"] * prices[0] + entry["output_tokens"] * prices[1]) / 1e6)
+
+
+class BrokenScrubber:
+    """Stands in for the guard's scrubber and fails: nothing may then be sent."""
+
+    def __init__(self) -> None:
+        self.vault: dict[str, str] = {}
+
+    def scrub(self, text: str) -> Any:
+        raise RuntimeError("rule blew up")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,12 @@ import pytest
 
 from aisafe_nb.intercept.errors import BudgetExceeded, ScrubError
 from aisafe_nb.testing.fake_openai import FakeOpenAI
-from tests.intercept.conftest import assert_clean
+from tests.intercept.conftest import (
+    BrokenScrubber,
+    assert_booked,
+    assert_clean,
+    audit_entries,
+)
 
 MODEL = "claude-haiku-4-5"
 
@@ -26,10 +30,6 @@ def _ask(prompt: str) -> dict[str, Any]:
     return {"model": MODEL, "max_tokens": 200, "messages": [{"role": "user", "content": prompt}]}
 
 
-def _audit(state: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in (state / "audit.jsonl").read_text().splitlines()]
-
-
 def test_message_scrubbed_and_restored(
     fake: FakeOpenAI, guarded: Any, state: Path, secrets: dict[str, str], prompt: str
 ) -> None:
@@ -41,14 +41,9 @@ def test_message_scrubbed_and_restored(
         assert secrets[label] in text
     assert secrets["key"] not in text
     guarded.flush()
-    (entry,) = _audit(state)
+    (entry,) = audit_entries(state)
     assert entry["endpoint"] == "/messages"
-    assert entry["model"] == MODEL
-    assert entry["input_tokens"] > 0
-    assert entry["output_tokens"] > 0
-    # the shipped table's claude-haiku-4-5 row: 1 / 5 USD per 1M tokens
-    assert entry["cost_usd"] == pytest.approx(
-        (entry["input_tokens"] * 1 + entry["output_tokens"] * 5) / 1e6)
+    assert_booked(entry, model=MODEL, prices=(1.00, 5.00))  # claude-haiku-4-5
 
 
 def test_stream_restores_split_placeholders_and_books_its_usage(
@@ -63,12 +58,11 @@ def test_stream_restores_split_placeholders_and_books_its_usage(
         assert secrets[label] in text
     assert final.content[0].text == text
     guarded.flush()
-    (entry,) = _audit(state)
+    (entry,) = audit_entries(state)
     assert entry["stream"]
-    assert not entry["usage_estimated"]
-    assert entry["input_tokens"] > 0  # from message_start
-    assert entry["output_tokens"] > 1  # from message_delta
-    assert entry["cost_usd"] > 0
+    # input tokens from message_start, output tokens from message_delta
+    assert_booked(entry, model=MODEL, prices=(1.00, 5.00))
+    assert entry["output_tokens"] > 1
 
 
 def test_async_stream_restored(
@@ -98,14 +92,7 @@ def test_refusals_reach_the_user_as_they_are(
 
 
 def test_scrub_failure_sends_nothing(fake: FakeOpenAI, guarded: Any, prompt: str) -> None:
-    class Broken:
-        def __init__(self) -> None:
-            self.vault: dict[str, str] = {}
-
-        def scrub(self, text: str) -> Any:
-            raise RuntimeError("rule blew up")
-
-    guarded.scrubber = Broken()
+    guarded.scrubber = BrokenScrubber()
     with pytest.raises(ScrubError, match=r"scrubbing failed \(RuntimeError\)"):
         client(fake).messages.create(**_ask(prompt))
     assert fake.requests == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from google.genai import types
 
 from aisafe_nb.intercept.errors import BudgetExceeded
 from aisafe_nb.testing.fake_openai import FakeOpenAI
-from tests.intercept.conftest import assert_clean
+from tests.intercept.conftest import assert_booked, assert_clean, audit_entries
 
 MODEL = "gemini-2.5-flash"
 
@@ -21,10 +20,6 @@ MODEL = "gemini-2.5-flash"
 def client(fake: FakeOpenAI) -> genai.Client:
     return genai.Client(api_key="test",
                         http_options={"base_url": fake.base_url.removesuffix("/v1")})
-
-
-def _audit(state: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in (state / "audit.jsonl").read_text().splitlines()]
 
 
 def test_generate_scrubbed_and_restored(
@@ -38,14 +33,10 @@ def test_generate_scrubbed_and_restored(
         assert secrets[label] in answer.text
     assert secrets["key"] not in answer.text
     guarded.flush()
-    (entry,) = _audit(state)
-    assert entry["model"] == MODEL  # named in the URL, not the body
+    (entry,) = audit_entries(state)
     assert entry["endpoint"].endswith(":generateContent")
-    assert entry["input_tokens"] > 0
-    assert entry["output_tokens"] > 0
-    # the shipped table's gemini-2.5-flash row: 0.30 / 2.50 USD per 1M tokens
-    assert entry["cost_usd"] == pytest.approx(
-        (entry["input_tokens"] * 0.30 + entry["output_tokens"] * 2.50) / 1e6)
+    # the model is named in the URL, not the body
+    assert_booked(entry, model=MODEL, prices=(0.30, 2.50))  # gemini-2.5-flash
 
 
 def test_stream_restores_split_placeholders_and_books_its_usage(
@@ -59,9 +50,9 @@ def test_stream_restores_split_placeholders_and_books_its_usage(
     for label in ("email", "card", "name"):
         assert secrets[label] in text
     guarded.flush()
-    (entry,) = _audit(state)
+    (entry,) = audit_entries(state)
     assert entry["stream"]
-    assert not entry["usage_estimated"]
+    assert_booked(entry, model=MODEL, prices=(0.30, 2.50))
     assert entry["output_tokens"] > len(chunks) // 2  # the last chunk's total, not its count
 
 

@@ -17,6 +17,7 @@ from websockets.sync.client import connect
 from aisafe_nb.intercept import install
 from aisafe_nb.intercept.errors import BudgetExceeded, LoopGuardTripped, ScrubError
 from aisafe_nb.testing.fake_realtime import FakeRealtime
+from tests.intercept.conftest import BrokenScrubber, assert_booked, audit_entries
 
 MODEL = "gpt-realtime"
 
@@ -51,10 +52,6 @@ def _answer(conn: Any) -> tuple[str, list[str]]:
 
 def _server_text(server: FakeRealtime) -> str:
     return "\n".join(server.received)
-
-
-def _audit(state: Any) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in (state / "audit.jsonl").read_text().splitlines()]
 
 
 def test_sync_events_are_scrubbed_and_the_answer_restored(
@@ -130,17 +127,12 @@ def test_each_response_is_audited_with_its_usage_and_price(
         conn.conversation.item.create(item=_user_item(prompt))
         conn.response.create()
         _answer(conn)
-    (entry,) = _audit(state)
+    (entry,) = audit_entries(state)
     assert entry["endpoint"] == "/realtime"
-    assert entry["model"] == MODEL
     # the counts of every event sent before the response.create
     assert entry["scrubbed"]["email"] == 1
     assert entry["scrubbed"]["openai-api-key"] == 1
-    assert entry["input_tokens"] > 0
-    assert entry["output_tokens"] > 0
-    assert not entry["usage_estimated"]
-    # priced from the shipped table's gpt-realtime row (output 64 USD per 1M tokens)
-    assert entry["cost_usd"] >= entry["output_tokens"] * 64 / 1e6
+    assert_booked(entry, model=MODEL, prices=(32.00, 64.00))  # gpt-realtime's audio prices
 
 
 def test_closing_before_the_answer_books_an_estimate(
@@ -150,7 +142,7 @@ def test_closing_before_the_answer_books_an_estimate(
     with _client(realtime).realtime.connect(model=MODEL) as conn:
         conn.conversation.item.create(item=_user_item("Hello there"))
         conn.response.create()
-    (entry,) = _audit(state)
+    (entry,) = audit_entries(state)
     assert entry["usage_estimated"]
     assert entry["reason"] == "connection closed before response.done"
     assert entry["cost_usd"] > 0
@@ -166,7 +158,7 @@ def test_budget_refuses_response_create_before_it_is_sent(
             conn.response.create()
     kinds = [e.get("type") for e in realtime.events()]
     assert kinds == ["conversation.item.create"]
-    (entry,) = _audit(state)
+    (entry,) = audit_entries(state)
     assert entry["blocked"]
     assert "budget" in entry["reason"]
 
@@ -195,14 +187,7 @@ def test_a_failing_scrubber_sends_nothing(
 ) -> None:
     guard = make_guard()
 
-    class Broken:
-        def __init__(self) -> None:
-            self.vault: dict[str, str] = {}
-
-        def scrub(self, text: str) -> Any:
-            raise RuntimeError("rule blew up")
-
-    guard.scrubber = Broken()
+    guard.scrubber = BrokenScrubber()
     with (
         _client(realtime).realtime.connect(model=MODEL) as conn,
         pytest.raises(ScrubError, match=r"scrubbing failed \(RuntimeError\)"),
@@ -253,7 +238,7 @@ def test_responses_api_over_a_websocket_is_one_call_per_response(
     assert received["response"]["output"][0]["content"][0]["text"] == (
         f"Sent to {secrets['email']}")
     guarded.flush()
-    (entry,) = _audit(state)
+    (entry,) = audit_entries(state)
     assert entry["endpoint"] == "/responses"
     assert (entry["input_tokens"], entry["output_tokens"]) == (12, 7)
     assert not entry["usage_estimated"]
@@ -272,7 +257,7 @@ def test_audio_does_not_count_as_text_in_the_budget_estimate(
         conn.input_audio_buffer.commit()
         conn.response.create()
         _answer(conn)
-    (entry,) = _audit(state)
+    (entry,) = audit_entries(state)
     assert not entry["blocked"]
     assert entry["cost_usd"] < 0.5
 
