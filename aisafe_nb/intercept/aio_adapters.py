@@ -16,23 +16,25 @@ aiohttp is never imported here: the wrapper receives the module it patches.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import sys
 from collections.abc import Callable, Mapping
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from aisafe_nb.intercept.guard import Call, Guard
 from aisafe_nb.intercept.taps import Tap
 
+if TYPE_CHECKING:
+    import asyncio
+
 Active = Callable[[], Guard | None]
 #: Bytes our reader may buffer before it pauses the connection (aiohttp's own default).
 _READ_LIMIT = 2**16
 #: Pumps still running: a task only weakly referenced by the loop could be collected.
-_pumps: set[asyncio.Task[None]] = set()
+_pumps: set[asyncio.Task[None]] = set()  # asyncio is imported where a pump starts
 
 
 def wrap_aiohttp_request(mod: ModuleType, original: Callable[..., Any], active: Active) -> Any:
@@ -114,6 +116,8 @@ def _guarded_reader(inner: Any, tap: Tap, call: Call) -> Any:
     A task pumps `inner` into it; the reader pauses the connection when the caller reads
     slower than the server sends, as aiohttp's own reader does.
     """
+    import asyncio  # loaded already wherever aiohttp runs; not at `guard()` (50 ms cold)
+
     loop = asyncio.get_running_loop()
     streams = sys.modules["aiohttp.streams"]  # loaded with aiohttp.client
     reader = streams.StreamReader(inner._protocol, _READ_LIMIT, loop=loop)
