@@ -188,7 +188,8 @@ class Guard:
         )
         self.ledger = Ledger(self.state_dir, self.session_id)
         self.audit = AuditLog(self.state_dir)
-        hosts = set(_selection_data()[0]) | {h.lower() for h in policy.ai_hosts}
+        default_hosts, self._agents = _selection_data()
+        hosts = set(default_hosts) | {h.lower() for h in policy.ai_hosts}
         for var in ("OPENAI_BASE_URL", "AZURE_OPENAI_ENDPOINT"):
             host = urlsplit(os.environ.get(var, "")).hostname
             if host:
@@ -213,7 +214,7 @@ class Guard:
         # "OpenAI/Python 3.1", and the other clients' "AsyncOpenAI/", "AzureOpenAI/"...: a
         # websocket handshake carries the agent but none of the x-stainless headers
         agent = headers.get("user-agent", "")
-        if agent.partition("/")[0].endswith("OpenAI") or agent.startswith(_selection_data()[1]):
+        if agent.partition("/")[0].endswith("OpenAI") or agent.startswith(self._agents):
             return True
         if any(k.lower().startswith("x-stainless-") for k in headers):
             return True

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from aisafe_nb.intercept.errors import BudgetExceeded, LoopGuardTripped
 from aisafe_nb.intercept.ledger import Totals
+from aisafe_nb.intercept.usage import count
 from aisafe_nb.policy import Policy
 
 #: Output tokens assumed when a request sets no output limit (a deliberate over-estimate
@@ -28,19 +29,15 @@ def requested_output_tokens(body: object, endpoint: str) -> int:
         return 0
     if isinstance(body, dict):
         config = body.get("generationConfig")  # Gemini
-        if isinstance(config, dict) and _int(config.get("maxOutputTokens")):
-            return _int(config.get("maxOutputTokens")) * max(1, _int(config.get("candidateCount")))
+        limit = count(config.get("maxOutputTokens")) if isinstance(config, dict) else 0
+        if isinstance(config, dict) and limit > 0:
+            return limit * max(1, count(config.get("candidateCount")))
         for key in _OUTPUT_LIMIT_KEYS:
             value = body.get(key)
             if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
                 n = body.get("n")
                 return value * (n if isinstance(n, int) and n > 0 else 1)
     return DEFAULT_MAX_OUTPUT
-
-
-def _int(value: object) -> int:
-    """`value` when it is a positive int (not a bool), else 0."""
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def usd(amount: float) -> str:

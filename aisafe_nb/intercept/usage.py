@@ -34,11 +34,11 @@ def usage_from_payload(payload: Any) -> Usage | None:
     gemini = payload.get("usageMetadata")
     if isinstance(gemini, dict):
         return Usage(
-            input_tokens=_int(gemini.get("promptTokenCount")),
-            cached_tokens=_int(gemini.get("cachedContentTokenCount")),
+            input_tokens=count(gemini.get("promptTokenCount")),
+            cached_tokens=count(gemini.get("cachedContentTokenCount")),
             # thinking tokens are billed as output
-            output_tokens=_int(gemini.get("candidatesTokenCount"))
-            + _int(gemini.get("thoughtsTokenCount")),
+            output_tokens=count(gemini.get("candidatesTokenCount"))
+            + count(gemini.get("thoughtsTokenCount")),
         )
     usage = payload.get("usage")
     if not isinstance(usage, dict):
@@ -52,19 +52,19 @@ def usage_from_payload(payload: Any) -> Usage | None:
         # the Responses API says input_tokens_details, the Realtime API input_token_details
         details = usage.get("input_tokens_details") or usage.get("input_token_details") or {}
         # Anthropic counts cache reads and writes apart from input_tokens
-        cache_read = _int(usage.get("cache_read_input_tokens"))
-        cache_write = _int(usage.get("cache_creation_input_tokens"))
+        cache_read = count(usage.get("cache_read_input_tokens"))
+        cache_write = count(usage.get("cache_creation_input_tokens"))
         return Usage(
-            input_tokens=_int(usage.get("input_tokens")) + cache_read + cache_write,
-            cached_tokens=cache_read + _int(
+            input_tokens=count(usage.get("input_tokens")) + cache_read + cache_write,
+            cached_tokens=cache_read + count(
                 details.get("cached_tokens") if isinstance(details, dict) else 0),
-            output_tokens=_int(usage.get("output_tokens")),
+            output_tokens=count(usage.get("output_tokens")),
         )
     details = usage.get("prompt_tokens_details") or {}
     return Usage(
-        input_tokens=_int(usage.get("prompt_tokens")),
-        cached_tokens=_int(details.get("cached_tokens") if isinstance(details, dict) else 0),
-        output_tokens=_int(usage.get("completion_tokens")),
+        input_tokens=count(usage.get("prompt_tokens")),
+        cached_tokens=count(details.get("cached_tokens") if isinstance(details, dict) else 0),
+        output_tokens=count(usage.get("completion_tokens")),
     )
 
 
@@ -79,5 +79,6 @@ def model_from_payload(payload: Any) -> str | None:
     return model if isinstance(model, str) else None
 
 
-def _int(value: Any) -> int:
+def count(value: Any) -> int:
+    """A count read from a JSON value: a number as an int, anything else 0."""
     return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
