@@ -13,12 +13,25 @@ from __future__ import annotations
 import functools
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from aisafe_nb.intercept.guard import Call, Guard
 from aisafe_nb.intercept.taps import Tap
 
 Active = Callable[[], Guard | None]
+Wrapped = TypeVar("Wrapped", bound=Callable[..., Any])
+
+
+def wrapping(original: Callable[..., Any]) -> Callable[[Wrapped], Wrapped]:
+    """``functools.wraps(original)``, plus the mark ``__aisafe_original__`` that tells a
+    patched method from the library's own (every adapter's wrappers carry it)."""
+
+    def decorate(wrapper: Wrapped) -> Wrapped:
+        functools.update_wrapper(wrapper, original)
+        wrapper.__aisafe_original__ = original  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
 
 
 def _headers_dict(headers: Any) -> dict[str, str]:
@@ -167,7 +180,7 @@ def wrap_httpx_sync(
 ) -> Callable[..., Any]:
     """A replacement for ``Client.send`` of `mod` (httpx or httpx2)."""
 
-    @functools.wraps(original)
+    @wrapping(original)
     def send(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
         guard = active()
         if guard is None:
@@ -182,7 +195,6 @@ def wrap_httpx_sync(
             raise
         return _finish_httpx(mod, guard, call, response, bool(kwargs.get("stream", False)))
 
-    send.__aisafe_original__ = original  # type: ignore[attr-defined]
     return send
 
 
@@ -191,7 +203,7 @@ def wrap_httpx_async(
 ) -> Callable[..., Any]:
     """A replacement for ``AsyncClient.send`` of `mod` (httpx or httpx2)."""
 
-    @functools.wraps(original)
+    @wrapping(original)
     async def send(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
         guard = active()
         if guard is None:
@@ -206,7 +218,6 @@ def wrap_httpx_async(
             raise
         return _finish_httpx(mod, guard, call, response, bool(kwargs.get("stream", False)))
 
-    send.__aisafe_original__ = original  # type: ignore[attr-defined]
     return send
 
 
@@ -222,7 +233,7 @@ def wrap_requests(
     """
     from urllib.parse import urlsplit
 
-    @functools.wraps(original)
+    @wrapping(original)
     def send(self: Any, request: Any, **kwargs: Any) -> Any:
         guard = active()
         if guard is None:
@@ -265,5 +276,4 @@ def wrap_requests(
             response.headers["Content-Length"] = str(len(restored))
         return response
 
-    send.__aisafe_original__ = original  # type: ignore[attr-defined]
     return send

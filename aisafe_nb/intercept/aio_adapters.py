@@ -16,7 +16,6 @@ aiohttp is never imported here: the wrapper receives the module it patches.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from collections.abc import Callable, Mapping
@@ -24,13 +23,13 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from aisafe_nb.intercept.adapters import Active, wrapping
 from aisafe_nb.intercept.guard import Call, Guard
 from aisafe_nb.intercept.taps import Tap
 
 if TYPE_CHECKING:
     import asyncio
 
-Active = Callable[[], Guard | None]
 #: Bytes our reader may buffer before it pauses the connection (aiohttp's own default).
 _READ_LIMIT = 2**16
 #: Pumps still running: a task only weakly referenced by the loop could be collected.
@@ -40,7 +39,7 @@ _pumps: set[asyncio.Task[None]] = set()  # asyncio is imported where a pump star
 def wrap_aiohttp_request(mod: ModuleType, original: Callable[..., Any], active: Active) -> Any:
     """``ClientSession._request(method, str_or_url, **kwargs)`` of ``aiohttp.client``."""
 
-    @functools.wraps(original)
+    @wrapping(original)
     async def _request(self: Any, method: str, str_or_url: Any, **kwargs: Any) -> Any:
         guard = active()
         if guard is None:
@@ -67,7 +66,6 @@ def wrap_aiohttp_request(mod: ModuleType, original: Callable[..., Any], active: 
             raise
         return _finish(guard, prepared.call, response)
 
-    _request.__aisafe_original__ = original  # type: ignore[attr-defined]
     return _request
 
 

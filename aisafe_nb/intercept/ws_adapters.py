@@ -16,19 +16,16 @@ fragmented send to a selected host is refused (fail closed); the SDK uses neithe
 
 from __future__ import annotations
 
-import functools
 import weakref
 from collections.abc import Callable, Iterable
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
+from aisafe_nb.intercept.adapters import Active, wrapping
 from aisafe_nb.intercept.errors import ScrubError, for_sdk
 from aisafe_nb.intercept.guard import Guard
 from aisafe_nb.intercept.sockets import Message, SocketSession
-
-Active = Callable[[], Guard | None]
-Wrapped = TypeVar("Wrapped", bound=Callable[..., Any])
 
 #: Each connection's session (None: not guarded), decided on its first send or recv.
 _sessions: weakref.WeakKeyDictionary[Any, SocketSession | None] = weakref.WeakKeyDictionary()
@@ -61,17 +58,6 @@ def _open(connection: Any, guard: Guard) -> SocketSession | None:
     return guard.open_socket(host, str(request.path), headers)
 
 
-def _wrapping(original: Callable[..., Any]) -> Callable[[Wrapped], Wrapped]:
-    """``functools.wraps``, and a mark (``__aisafe_original__``) as the HTTP adapters leave."""
-
-    def decorate(wrapper: Wrapped) -> Wrapped:
-        functools.update_wrapper(wrapper, original)
-        wrapper.__aisafe_original__ = original  # type: ignore[attr-defined]
-        return wrapper
-
-    return decorate
-
-
 def _outgoing(session: SocketSession, message: Any) -> Message:
     if isinstance(message, (str, bytes, bytearray, memoryview)):
         return session.outgoing(message if isinstance(message, str) else bytes(message))
@@ -97,7 +83,7 @@ def _as_requested(message: Message, decode: bool | None) -> Message:
 def wrap_ws_send_sync(mod: ModuleType, original: Callable[..., Any], active: Active) -> Any:
     """``Connection.send`` of ``websockets.sync.connection``."""
 
-    @_wrapping(original)
+    @wrapping(original)
     def send(self: Any, message: Any, *args: Any, **kwargs: Any) -> Any:
         session = session_for(self, active)
         if session is not None:
@@ -110,7 +96,7 @@ def wrap_ws_send_sync(mod: ModuleType, original: Callable[..., Any], active: Act
 def wrap_ws_recv_sync(mod: ModuleType, original: Callable[..., Any], active: Active) -> Any:
     """``Connection.recv(timeout=None, decode=None)`` of ``websockets.sync.connection``."""
 
-    @_wrapping(original)
+    @wrapping(original)
     def recv(self: Any, *args: Any, **kwargs: Any) -> Any:
         session = session_for(self, active)
         if session is None:
@@ -127,7 +113,7 @@ def wrap_ws_recv_sync(mod: ModuleType, original: Callable[..., Any], active: Act
 def wrap_ws_close_sync(mod: ModuleType, original: Callable[..., Any], active: Active) -> Any:
     """``Connection.close``: a response still open is booked at an estimate."""
 
-    @_wrapping(original)
+    @wrapping(original)
     def close(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return original(self, *args, **kwargs)
@@ -143,7 +129,7 @@ def wrap_ws_close_sync(mod: ModuleType, original: Callable[..., Any], active: Ac
 def wrap_ws_send_async(mod: ModuleType, original: Callable[..., Any], active: Active) -> Any:
     """``Connection.send`` of ``websockets.asyncio.connection``."""
 
-    @_wrapping(original)
+    @wrapping(original)
     async def send(self: Any, message: Any, *args: Any, **kwargs: Any) -> Any:
         session = session_for(self, active)
         if session is not None:
@@ -156,7 +142,7 @@ def wrap_ws_send_async(mod: ModuleType, original: Callable[..., Any], active: Ac
 def wrap_ws_recv_async(mod: ModuleType, original: Callable[..., Any], active: Active) -> Any:
     """``Connection.recv(decode=None)`` of ``websockets.asyncio.connection``."""
 
-    @_wrapping(original)
+    @wrapping(original)
     async def recv(self: Any, *args: Any, **kwargs: Any) -> Any:
         session = session_for(self, active)
         if session is None:
@@ -173,7 +159,7 @@ def wrap_ws_recv_async(mod: ModuleType, original: Callable[..., Any], active: Ac
 def wrap_ws_close_async(mod: ModuleType, original: Callable[..., Any], active: Active) -> Any:
     """``Connection.close`` (asyncio): a response still open is booked at an estimate."""
 
-    @_wrapping(original)
+    @wrapping(original)
     async def close(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return await original(self, *args, **kwargs)
